@@ -118,7 +118,8 @@ def test_two_boxes_give_two_object_layers_over_one_background(photo, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)["objects"]) == 2
     layers = list(files.open_document(out).layers())
-    assert [layer.name for layer in layers] == ["two", "Object 2", "Object"]
+    # (the opaque PNG opened as Photoshop's Background: its decomposed background keeps the name)
+    assert [layer.name for layer in layers] == ["Background", "Object 2", "Object"]
     # The block's base is lower in the picture: it is the front (top) layer.
     top = layers[-1]
     assert top.x >= 90 and top.pixels[..., 0][top.pixels[..., 3] > 250].mean() > 150

@@ -151,7 +151,10 @@ def test_convert_psd_to_png_flattens_and_png_to_psd_makes_one_layer(psd, tmp_pat
     run("convert", tmp_path / "flat.png", tmp_path / "one.psd", check_rc=0)
     one = open_document(tmp_path / "one.psd")
     (layer,) = one.layers()
-    assert layer.name == "flat" and one.size == (50, 40)
+    # (an opaque PNG: Photoshop's Background, named so; one with transparency: "flat")
+    opaque = bool((flat[..., 3] == 255).all())
+    assert layer.name == ("Background" if opaque else "flat") and one.size == (50, 40)
+    assert layer.is_background == opaque
     np.testing.assert_array_equal(layer.pixels, flat)
     run("convert", path, tmp_path / "flat.jpg", "--quality", "80", check_rc=0)
     assert Image.open(tmp_path / "flat.jpg").format == "JPEG"

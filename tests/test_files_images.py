@@ -31,7 +31,10 @@ def test_lossless_formats_open_as_one_exact_layer(tmp_path, pixels, suffix, opti
     Image.fromarray(pixels).save(path, **options)
     doc = open_document(path)
     (layer,) = doc.layers()
-    assert doc.size == (40, 30) and layer.name == "photo" and (layer.x, layer.y) == (0, 0)
+    # With transparency a named layer; opaque (the BMP) Photoshop's Background.
+    opaque = suffix == ".bmp"
+    assert layer.name == ("Background" if opaque else "photo") and layer.is_background == opaque
+    assert doc.size == (40, 30) and (layer.x, layer.y) == (0, 0)
     np.testing.assert_array_equal(layer.pixels, pixels)
     assert layer.pixels.flags.writeable and layer.pixels.flags.c_contiguous
     # Save asks for a PSD name: path stays unset, the source is remembered.

@@ -413,8 +413,11 @@ def test_merge_down_flatten_and_export_keep_what_the_canvas_shows(tmp_path):
 
     exported = np.asarray(Image.open(tmp_path / "out.png").convert("RGBA"))
     assert np.abs(exported.astype(int) - shown).max() <= 1
-    flat = doc.flatten()
-    np.testing.assert_array_equal(flat.pixels, shown)
+    flat = doc.flatten()  # (a Background: over white where the picture is see-through)
+    from editor.model.images import flatten_on_white
+
+    np.testing.assert_array_equal(flat.pixels[..., :3], flatten_on_white(shown))
+    assert (flat.pixels[..., 3] == 255).all()
 
 
 def test_a_shape_layer_moves_and_transforms_its_path():

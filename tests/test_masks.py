@@ -11,6 +11,7 @@ import pytest
 from editor.model import Document, DocumentError, Group, Layer, LayerMask
 from editor.model import mask_ops
 from editor.model.files import open_document, save_document
+from editor.model.images import flatten_on_white
 from editor.model.render import Renderer, composite_document
 from engine.box import Box
 
@@ -232,8 +233,9 @@ def test_merge_down_and_flatten_honour_masks(doc):
     mask_ops.add_mask(doc, bg, "reveal_all")
     bg.mask.pixels[:, :5] = 0
     shown = composite_document(doc)
-    flat = doc.flatten()
-    np.testing.assert_array_equal(flat.pixels, shown)
+    flat = doc.flatten()  # (a Background: white where the mask hid everything)
+    np.testing.assert_array_equal(flat.pixels[..., :3], flatten_on_white(shown))
+    assert (flat.pixels[..., 3] == 255).all()
 
 
 def test_group_mask_and_copy(doc):

@@ -261,10 +261,17 @@ def test_merge_down_bakes_blend_mode_and_opacity(doc):
 
 
 def test_flatten_keeps_what_the_canvas_shows(doc):
+    """Flatten Image gives Photoshop's Background: what the canvas shows, over white where
+    it is transparent (a Background has no transparency)."""
+    from editor.model.images import flatten_on_white
+
     shown = composite_document(doc)
+    assert shown[..., 3].min() < 255  # (the case: some of the picture is see-through)
     layer = doc.flatten()
     assert list(doc.layers()) == [layer] and layer.bounds() == doc.canvas
-    np.testing.assert_array_equal(layer.pixels, shown)
+    assert layer.is_background and layer.name == "Background"
+    np.testing.assert_array_equal(layer.pixels[..., :3], flatten_on_white(shown))
+    assert (layer.pixels[..., 3] == 255).all()
 
 
 def test_group_and_ungroup_keep_order_and_pixels(doc):

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox
 
 from editor.jobs import CANCELLED, FINISHED
+from editor.model.background_layer import layer_from_background
 from editor.model.crop_fill import brought_in
 from engine.box import Box
 from ui_helpers import image_drag, make_window, write_png
@@ -34,6 +35,10 @@ def cropping(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
     w.actions["open"].trigger()
     qtbot.waitUntil(lambda: len(w.sessions) == 1, timeout=10000)
+    # (opened as the Background, whose uncovered corners would be filled with the background
+    # colour: made a plain layer, so the corners are transparent unless Content-Aware)
+    layer_from_background(w.doc)
+    w.doc.history.clear()
     w.canvas.setFocus()
     qtbot.keyClick(w.canvas, Qt.Key.Key_C)
     assert w.tools.current.id == "crop"

@@ -147,7 +147,8 @@ def test_drop_files_opens_then_adds_layers(window, qtbot, tmp_path):
                     timeout=10000)
     drop(window, [b])
     qtbot.waitUntil(lambda: len(list(window.doc.layers())) == 3, timeout=10000)
-    assert [layer.name for layer in window.doc.layers()] == ["a", "b", "b"]
+    # (the opened photo, opaque, is the Background; the dropped ones layers named after them)
+    assert [layer.name for layer in window.doc.layers()] == ["Background", "b", "b"]
     assert window.doc.history.undo_name() == "Import Layer"
 
 
@@ -183,7 +184,8 @@ def test_export_png_and_import_layer(window, qtbot, monkeypatch, tmp_path):
 
 
 def test_layers_panel_eye_lock_and_rename(window, qtbot):
-    window.files.create_document(50, 40)
+    window.files.create_document(50, 40, "transparent")  # (a plain layer: White gives the
+    # Background, whose lock makes it a layer: test_ui_background_layer.py)
     doc = window.doc
     layer = doc.active
     rows = window.layers_panel.list

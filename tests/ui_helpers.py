@@ -85,12 +85,23 @@ def photo(width: int, height: int, which: str = "chelsea") -> np.ndarray:
     return out
 
 
-def open_photo(window, qtbot, tmp_path, monkeypatch, width: int, height: int) -> str:
-    """Opens a photo of `width` x `height` through File > Open, as a user would; its path."""
+def open_photo(window, qtbot, tmp_path, monkeypatch, width: int, height: int,
+               background: bool = False) -> str:
+    """Opens a photo of `width` x `height` through File > Open, as a user would; its path.
+    The opaque photo opens as Photoshop's Background layer; unless `background`, it is then
+    made a plain layer named "cat" (Layer from Background), the starting state (no undo
+    step), so the tests of other features can move it, erase it to transparency..."""
     png = write_png(tmp_path / "cat.png", photo(width, height))
     monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
     window.actions["open"].trigger()
     qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    if not background:
+        from editor.model.background_layer import layer_from_background
+
+        doc = window.doc
+        assert doc.root.children[0].is_background
+        layer_from_background(doc, "cat")
+        doc.history.clear()
     return png
 
 

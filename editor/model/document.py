@@ -56,6 +56,21 @@ _LOCK_WORDS = {"pixels": ("its pixels locked", "pixels"),
                "transparency": ("its transparent pixels locked", "transparent pixels")}
 
 
+# Photoshop's line for moving, transforming or un-opaquing the Background, and its way out.
+BACKGROUND_LOCKED = ("Could not complete your request because the Background layer is "
+                     "locked: make it a layer first (Layer > New > Layer from Background…, "
+                     "or double-click it in the Layers panel).")
+
+
+def refuse_on_background(node: Node, what: str) -> None:
+    """Photoshop's Background takes no mask, blend mode, opacity, Fill, knockout, clipping
+    nor style: `what` on it is refused in one line saying how to make it a layer."""
+    if node.is_background:
+        raise DocumentError(f"The Background layer cannot have {what}: make it a layer first "
+                            f"(Layer > New > Layer from Background…, or double-click it in "
+                            f"the Layers panel).")
+
+
 def raise_if_locked(node: Node, kind: str, derived_ok: bool = False) -> None:
     """Raises LockedError, in one line naming the lock and the node it is set on, when
     `node`'s Lock Image Pixels or Lock Position (`kind`: "pixels" or "position") forbids
@@ -68,6 +83,8 @@ def raise_if_locked(node: Node, kind: str, derived_ok: bool = False) -> None:
             "transparency": Node.transparency_locked}[kind]
     if kind in ("pixels", "transparency") and not derived_ok:
         raise_if_derived(node)
+    if node.is_background and kind in ("position", "transparency"):
+        raise PartlyLockedError(BACKGROUND_LOCKED)
     if not test(node):
         inside = node.walk() if isinstance(node, Group) else ()
         held = next((n for n in inside if test(n)), None)
@@ -396,6 +413,7 @@ class Document:
         """Adds a layer or group; by default just above the active node, in its group."""
         if parent is None or index is None:
             parent, index = self._insertion_point(parent)
+        index = self._above_background(parent, index)
         self.history.push(cmds.InsertNode(layer, parent, index, name))
         return layer
 
@@ -458,18 +476,24 @@ class Document:
     def set_opacity(self, node: Node, opacity: int, merge_key: Optional[Hashable] = None) -> None:
         """Opacity 0..255; a slider drag passes one merge_key so it becomes one step."""
         opacity = int(max(0, min(255, opacity)))
+        if opacity != node.opacity:
+            refuse_on_background(node, "an opacity")
         self.history.push(cmds.SetAttr(node, "opacity", opacity, "Opacity", merge_key))
 
     def set_fill_opacity(self, node: Node, fill: int, merge_key: Optional[Hashable] = None) -> None:
         """Photoshop's Fill 0..255 (fades the layer's pixels, not its effects); as Opacity,
         a slider drag passes one merge_key so it becomes one step."""
         fill = int(max(0, min(255, fill)))
+        if fill != node.fill_opacity:
+            refuse_on_background(node, "a Fill opacity")
         self.history.push(cmds.SetAttr(node, "fill_opacity", fill, "Fill Opacity", merge_key))
 
     def set_knockout(self, node: Node, knockout: str) -> None:
         """Advanced Blending's Knockout: one of `layers.KNOCKOUTS`."""
         from .layers import KNOCKOUTS
 
+        if knockout != node.knockout:
+            refuse_on_background(node, "a knockout")
         if knockout not in KNOCKOUTS:
             raise DocumentError(f"unknown knockout '{knockout}'")
         if knockout != node.knockout:
@@ -496,6 +520,8 @@ class Document:
             self.history.push(cmds.SetAttr(node, attr, bool(on), labels[attr]))
 
     def set_blend_mode(self, node: Node, mode: str) -> None:
+        if mode != node.blend_mode:
+            refuse_on_background(node, "a blend mode")
         allowed = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
         if mode not in allowed:
             raise DocumentError(f"Unknown blend mode '{mode}'.")
@@ -531,6 +557,8 @@ class Document:
 
     def set_effects(self, node: Node, effects, name: str = "Layer Style") -> None:
         """Replaces `node`'s layer style (layer_effects.LayerEffects, None: cleared), one step."""
+        if effects is not None:
+            refuse_on_background(node, "a layer style")
         self.history.push(cmds.SetAttr(node, "effects", effects, name))
 
     def preview_effects(self, node: Node, effects) -> None:
@@ -568,8 +596,13 @@ class Document:
         """Moves `node` into `parent` at `index` (the index it will have afterwards)."""
         if node is parent or any(g is node for g in parent.ancestors()):
             raise DocumentError("A group cannot be moved into itself.")
+        if node.is_background and (parent is not node.parent or index != node.index()):
+            raise DocumentError("The Background layer stays at the bottom of the stack: make "
+                                "it a layer first (Layer > New > Layer from Background…).")
         length = len(parent.children) - (1 if node.parent is parent else 0)
         index = max(0, min(index, length))
+        if not node.is_background:  # nothing goes below the Background (Photoshop's)
+            index = self._above_background(parent, index)
         old = node.parent
         was_base = self._is_clipping_base(node)
         with self.history.macro("Reorder Layers"):
@@ -666,6 +699,8 @@ class Document:
         box = below.bounds().union(layer.bounds()) if not layer.is_empty() else below.bounds()
         if isinstance(layer, FillLayer):  # its colour lands wherever it shows on the canvas
             box = box.union(layer.content_bounds(self.canvas))
+        if below.is_background:  # the Background keeps the canvas's size (and stays opaque)
+            box = below.bounds()
         base = Layer(below.name, below.pixels, below.x, below.y)
         base.mask = below.active_mask()  # masks are baked into the merged pixels
         # So is its Fill, which fades its own pixels but not what is clipped to it (nor
@@ -718,8 +753,13 @@ class Document:
             index = sum(1 for n in self.root.children[:lowest.index()] if n not in gone)
             pixel_layers = [n for n in shown if not isinstance(n, AdjustmentLayer)]
             merged = Layer((pixel_layers or shown)[0].name, pixels, x, y)
-        else:
-            merged, index = Layer("Background", composite_document(self), 0, 0), 0
+            if lowest.is_background:  # merged into the Background, it stays the Background
+                merged = Layer(lowest.name, composite_document(self), 0, 0)
+                merged.is_background = True
+        else:  # Photoshop's Flatten Image gives a Background; what is transparent in the
+            # picture shows white there, as in Photoshop (its default background colour)
+            merged, index = Layer("Background", _on_white(composite_document(self)), 0, 0), 0
+            merged.is_background = True
         with self.history.macro(name):
             for node in gone:
                 self.history.push(cmds.RemoveNode(node, name))
@@ -772,6 +812,9 @@ class Document:
             raise DocumentError("Select one or more layers to group.")
         for node in nodes:
             self._check_in_doc(node)
+            if node.is_background:
+                raise DocumentError("The Background layer cannot go into a group: make it a "
+                                    "layer first (Layer > New > Layer from Background…).")
         order = {id(n): i for i, n in enumerate(self.nodes())}
         nodes.sort(key=lambda n: order[id(n)])
         top = nodes[-1]
@@ -1014,6 +1057,9 @@ class Document:
             self.structure_changed.emit()  # the Layers panel shows or hides its fx mark
             self.region_changed.emit(styled_reach(before.union(node.drawn_bounds()), node),
                                      node if isinstance(node, Layer) else None)
+        elif attr == "is_background":  # the Layers panel's row; what knockouts reach
+            self.structure_changed.emit()
+            self.region_changed.emit(self.canvas, None)
         elif attr == "artboard":  # where it was and where it is now are redrawn
             self.region_changed.emit(before.union(node.drawn_bounds()), None)
         elif attr in ("visible", "opacity", "fill_opacity", "blend_mode", "clipping", "settings",
@@ -1176,6 +1222,13 @@ class Document:
             return active.parent, active.index() + 1
         return self.root, len(self.root.children)
 
+    def _above_background(self, parent: Group, index: int) -> int:
+        """`index` in `parent`, raised above the Background when it would go below it."""
+        children = parent.children
+        if parent is self.root and index <= 0 and children and children[0].is_background:
+            return 1
+        return index
+
     def _check_in_doc(self, node: Node) -> None:
         if not self.contains(node) or node is self.root:
             raise DocumentError(f"'{node.name}' is not a layer of this document.")
@@ -1215,6 +1268,16 @@ def _shown_only(node: Node) -> bool:
     (a group that does stays, with its hidden nodes)."""
     return node.visible and (not isinstance(node, Group)
                              or all(_shown_only(n) for n in node.children))
+
+
+def _on_white(pixels: np.ndarray) -> np.ndarray:
+    """Straight RGBA made opaque over white (what Flatten Image leaves where nothing was)."""
+    from .images import flatten_on_white
+
+    out = np.empty_like(pixels)
+    out[..., :3] = flatten_on_white(pixels)
+    out[..., 3] = 255
+    return out
 
 
 def _check_has_pixels(layer: Layer) -> None:

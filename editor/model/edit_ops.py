@@ -97,7 +97,8 @@ def copy_merged(doc: Document) -> tuple[np.ndarray, int, int]:
     return _masked(pixels, coverage), box.x, box.y
 
 
-def layer_via_copy(doc: Document, node: Optional[Node], cut: bool = False) -> Node:
+def layer_via_copy(doc: Document, node: Optional[Node], cut: bool = False,
+                   background: tuple = (255, 255, 255)) -> Node:
     """Photoshop's Layer via Copy (Ctrl+J) and Layer via Cut (Shift+Ctrl+J): the selected
     pixels of the active layer (soft edge kept, `copy_pixels`) on a new layer just above
     it, in place, the selection dropped; Cut also clears them from the layer (`clear`).
@@ -116,7 +117,8 @@ def layer_via_copy(doc: Document, node: Optional[Node], cut: bool = False) -> No
                             f"layer for {name}.")
     if cut:  # refused before anything changes, in the lock's own words
         raise_if_locked(layer, "pixels")
-        raise_if_locked(layer, "transparency")
+        if not layer.is_background:  # (which is cut to the background colour)
+            raise_if_locked(layer, "transparency")
     pixels, x, y = copy_pixels(doc, layer)
     box = opaque_bounds(pixels) if pixels.size else None
     if box is None:
@@ -131,16 +133,22 @@ def layer_via_copy(doc: Document, node: Optional[Node], cut: bool = False) -> No
     with doc.history.macro(name):
         doc.add_layer(new, layer.parent, layer.index() + 1, name)
         if cut:
-            clear(doc, layer, name)
+            clear(doc, layer, name, background)
         doc.set_selection(None, name)
         doc.set_active(new)
     return new
 
 
-def clear(doc: Document, layer: Layer, name: str = "Clear") -> None:
-    """Makes the selected pixels of `layer` transparent (soft edges fade them). One step."""
+def clear(doc: Document, layer: Layer, name: str = "Clear",
+          background: tuple = (255, 255, 255)) -> None:
+    """Makes the selected pixels of `layer` transparent (soft edges fade them); on the
+    Background layer, which has no transparency, paints them with the background colour
+    `background` (RGB) instead, as Photoshop does. One step."""
     region = _require_selection(doc, "clear")
     box, coverage = region
+    if layer.is_background:
+        paint_coverage(doc, layer, box, coverage, (*background[:3], 255), name)
+        return
     inter = box.intersect(layer.bounds())
     if inter.is_empty():
         return

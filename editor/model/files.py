@@ -46,6 +46,7 @@ import numpy as np
 from engine.box import Box
 
 from .document import Document
+from .background_layer import can_be_background, make_background
 from .errors import DocumentError, FileFormatError, SaveError, describe
 from .file_info import checked_packet, stamped
 from .images import read_flat, read_metadata, read_resolution, write_flat
@@ -83,7 +84,9 @@ def open_document(path: str | os.PathLike, *, max_pixels: Optional[int] = None,
 
     pixels, warnings = read_flat(path, limit)
     doc = Document(pixels.shape[1], pixels.shape[0])
-    layer = Layer(_stem(path), pixels)
+    # Without transparency it opens as Photoshop opens it: a Background layer.
+    layer = make_background(pixels) if can_be_background(pixels, doc.width, doc.height) \
+        else Layer(_stem(path), pixels)
     layer.parent = doc.root
     doc.root.children.append(layer)
     doc.active = layer

@@ -24,6 +24,7 @@ from engine.box import Box, opaque_bounds
 
 from . import commands as cmds
 from . import channels, paths, slices
+from .background_layer import background_of, extend_to_canvas
 from .document import Document, raise_if_derived
 from .edit_ops import selection_region
 from .errors import DocumentError
@@ -115,17 +116,20 @@ def _resampled(values: np.ndarray, width: int, height: int, method: str = "autom
 
 
 def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, float] = (0.5, 0.5),
-                name: str = "Canvas Size") -> None:
-    """A canvas of `width` × `height` px; `anchor` says where the old canvas sits in it."""
+                name: str = "Canvas Size", extension: tuple = (255, 255, 255)) -> None:
+    """A canvas of `width` × `height` px; `anchor` says where the old canvas sits in it.
+    The Background layer is extended with the canvas extension colour `extension` (RGB,
+    Photoshop's default: the background colour); other layers get transparency."""
     check_size(width, height)
     if (width, height) == doc.size:
         return
     dx = round((width - doc.width) * anchor[0])
     dy = round((height - doc.height) * anchor[1])
     layers = unlocked_layers(doc)
+    background = background_of(doc)
     with doc.history.macro(name):
         for layer in layers:
-            if not layer.is_empty() and (dx or dy):
+            if not layer.is_empty() and (dx or dy) and layer is not background:
                 doc.history.push(cmds.Translate(layer, dx, dy))
         if dx or dy:  # (a moved layer's linked masks moved with it)
             moved = [n for n in layers if not n.is_empty()]
@@ -137,12 +141,13 @@ def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, flo
         else:  # (the slices still clipped to a smaller canvas)
             slices.move_slices(doc, name, lambda b: b, (width, height))
         channels.map_channels(doc, lambda v: placed(v, dx, dy, width, height), name)
+        extend_to_canvas(doc, width, height, extension, name, dx, dy)
         doc.history.push(cmds.SetCanvasSize(width, height, name))
 
 
-def crop(doc: Document, box: Box, name: str = "Crop") -> None:
+def crop(doc: Document, box: Box, name: str = "Crop", fill: tuple = (255, 255, 255)) -> None:
     """Crops the canvas to `box` (canvas coordinates; it may reach past the canvas, which then
-    grows there); pixels outside it are deleted."""
+    grows there, on the Background layer in colour `fill`); pixels outside it are deleted."""
     box = Box(int(box.x), int(box.y), int(box.w), int(box.h))
     check_size(box.w, box.h)
     if box == doc.canvas:
@@ -168,6 +173,8 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
         _shift_masks(doc, name, -box.x, -box.y)
         move_boxes(doc, name, lambda b: b.translate(-box.x, -box.y), (box.w, box.h))
         channels.map_channels(doc, lambda v: placed(v, -box.x, -box.y, box.w, box.h), name)
+        if doc.canvas.intersect(box) != box:  # (grown: the Background stays opaque)
+            extend_to_canvas(doc, box.w, box.h, fill, name)
         doc.history.push(cmds.SetCanvasSize(box.w, box.h, name))
 
 
@@ -233,11 +240,11 @@ def rotate_canvas(doc: Document, quarter_turns: int) -> None:
     _remap(doc, names[turns], lambda p: np.rot90(p, -turns), place, size, points)
 
 
-def rotate_arbitrary(doc: Document, degrees: float) -> None:
+def rotate_arbitrary(doc: Document, degrees: float, fill: tuple = (255, 255, 255)) -> None:
     """Image > Image Rotation > Arbitrary: the whole image turned by `degrees` clockwise
     (negative: counter-clockwise) about its centre, the canvas grown to hold all of it, as
-    Photoshop does; the corners it uncovers are transparent (Layered has no Background
-    layer to fill with the background colour). Every layer (bicubic, premultiplied), layer
+    Photoshop does; the corners it uncovers are transparent, on the Background layer the
+    background colour `fill` (RGB) as in Photoshop. Every layer (bicubic, premultiplied), layer
     mask (what lay beyond a mask keeps its default), smart object placement, path and alpha
     channel turns with it; type layers are refused, as for a quarter turn. One undo step."""
     import math
@@ -296,6 +303,7 @@ def rotate_arbitrary(doc: Document, degrees: float) -> None:
         _move_paths(doc, name, lambda v: v.mapped(points))
         move_boxes(doc, name, lambda b: _turned_box(b, points), (new_w, new_h))
         channels.map_channels(doc, channel, name)
+        extend_to_canvas(doc, new_w, new_h, fill, name)
         doc.history.push(cmds.SetCanvasSize(new_w, new_h, name))
 
 

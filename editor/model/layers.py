@@ -274,6 +274,11 @@ class Node:
         self.knockout = "none"
         self.channels = (True, True, True)
         self.locks = NO_LOCKS  # the partial locks (Lock All is `locked`)
+        # Photoshop's Background layer (background_layer.py): only a pixel layer at the
+        # bottom of the document's root is one; it holds Lock Transparent Pixels and Lock
+        # Position without them being set in `locks`. A duplicate of the Background is a
+        # plain layer ("Background copy"), as in Photoshop (`_copy_extras`).
+        self.is_background = False
         # Link Layers: nodes sharing a non-zero number move together (layer_set_ops).
         self.link_group = 0
         # BLENDING_OPTIONS: Blend Interior Effects as Group ('infx'), Blend Clipped Layers as
@@ -324,6 +329,9 @@ class Node:
         other.knockout = self.knockout
         other.channels = self.channels
         other.locks = self.locks
+        # A shared copy stands for the same layer (a snapshot, autosave's): still the
+        # Background; a copy of its own (Duplicate Layer) is a plain layer.
+        other.is_background = self.is_background and share
         for attr, _, _, _ in BLENDING_OPTIONS:
             setattr(other, attr, getattr(self, attr))
         return other
@@ -356,8 +364,8 @@ class Node:
 
     def transparency_locked(self) -> bool:
         """Whether painting on it may change colours only (its or a group's Lock
-        Transparent Pixels)."""
-        return self._partly_locked("transparency")
+        Transparent Pixels, or being the Background, which has no transparency)."""
+        return self.is_background or self._partly_locked("transparency")
 
     def pixels_locked(self) -> bool:
         """Whether its pixels may not change: Lock All or Lock Image Pixels, its own or a
@@ -366,8 +374,8 @@ class Node:
 
     def position_locked(self) -> bool:
         """Whether it may not move or be transformed: Lock All or Lock Position, its own or
-        a group's."""
-        return self.is_locked() or self._partly_locked("position")
+        a group's; the Background never moves."""
+        return self.is_background or self.is_locked() or self._partly_locked("position")
 
     def bounds(self) -> Box:
         raise NotImplementedError

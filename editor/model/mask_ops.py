@@ -24,7 +24,7 @@ from engine.box import Box
 
 from . import commands as cmds
 from . import path_edit
-from .document import Document, raise_if_locked
+from .document import Document, raise_if_locked, refuse_on_background
 from .errors import DocumentError
 from .history import Macro
 from .layers import Layer, LayerMask, Node, clipping_base
@@ -54,6 +54,7 @@ def mask_box(doc: Document, node: Node) -> Box:
 def add_mask(doc: Document, node: Optional[Node], mode: str = "reveal_all") -> LayerMask:
     """Adds a layer mask: Reveal All, Hide All, or from the selection (Reveal/Hide Selection)."""
     node = _target(doc, node)
+    refuse_on_background(node, "a layer mask")
     if node.mask is not None:
         raise DocumentError(f"'{node.name}' already has a layer mask.")
     if mode not in MODES:
@@ -142,6 +143,7 @@ def add_vector_mask(doc: Document, node: Optional[Node], mode: str = "reveal_all
     layer or none of it (PSD's initial fill rule: 1 fills all pixels; a path drawn into
     either shows what it encloses)."""
     node = _target(doc, node)
+    refuse_on_background(node, "a vector mask")
     if node.vector_mask is not None:
         raise DocumentError(f"'{node.name}' already has a vector mask.")
     if mode not in ("reveal_all", "hide_all"):
@@ -158,6 +160,7 @@ def add_path(doc: Document, node: Optional[Node], knots: np.ndarray, closed: boo
     """The Pen tool's finished subpath (knots (n, 3, 2) in canvas pixels) into the node's
     vector mask, combined with what it holds; a node without one gets one holding it."""
     node = _target(doc, node)
+    refuse_on_background(node, "a vector mask")
     if len(knots) < 2:
         raise DocumentError("A path needs at least two anchor points.")
     _check_unlocked(doc, node)

@@ -126,11 +126,14 @@ comps) and psd_write (the writer).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import struct
 from typing import Optional
 
 import numpy as np
+
+from engine.box import Box
 
 from .document import Document
 from .errors import DocumentError, FileFormatError, SaveError
@@ -340,8 +343,22 @@ class _Reader:
             # Photoshop mode, which would unclip the groups we write clipped.
             record, _ = _low_level(item)
             node.clipping = record.clipping == Clipping.NON_BASE and bool(nodes)
+            if parent is self.psd and not nodes:
+                self.read_background(record, node)
             nodes.append(node)
         return nodes
+
+    def read_background(self, record, node: Node) -> None:
+        """The document's bottom layer is the Background (background_layer.py) when its
+        record has no transparency channel (-1): only Photoshop's Background lacks one (in
+        the Photoshop files of psd-tools' and ag-psd's tests it also has the
+        transparency-protected flag, 'lspf' 5 and 'lnsr' 'bgnd'). Its implied locks are not
+        kept as locks of their own, or Layer from Background would leave them set."""
+        if type(node) is not Layer or any(int(c.id) == -1 for c in record.channel_info) \
+                or node.bounds() != Box(0, 0, self.psd.width, self.psd.height):
+            return
+        node.is_background = True
+        node.locks = dataclasses.replace(node.locks, transparency=False, position=False)
 
     def read_node(self, item) -> Optional[Node]:
         from psd_tools.api.layers import (AdjustmentLayer as PsdAdjustment, FillLayer as PsdFill,

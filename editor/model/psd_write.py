@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.box import Box
 
+from .background_layer import background_of
 from . import layer_comps
 from .document import Document
 from .errors import SaveError
@@ -75,7 +76,11 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
     # then the alpha channels (none in Indexed, as in Photoshop).
     mode = doc.color_mode
     slots = _SLOTS[mode]
-    header = FileHeader(version=version, channels=len(slots) + (len(doc.channels) if
+    # With a Background the picture is opaque: the merged image has no transparency plane
+    # and the layer count is positive, as in Photoshop's files.
+    opaque = background_of(doc) is not None and mode != "indexed"
+    merged_slots = tuple(c for c in slots if c != 3) if opaque else slots
+    header = FileHeader(version=version, channels=len(merged_slots) + (len(doc.channels) if
                                                                 mode != "indexed" else 0),
                         height=doc.height, width=doc.width, depth=8,
                         color_mode={"rgb": ColorMode.RGB, "grayscale": ColorMode.GRAYSCALE,
@@ -131,8 +136,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
     f.write(struct.pack(length_format, 0))  # layer information length
     if plan.records:
         # A negative layer count says the first extra channel of the merged
-        # image is the composite's alpha (PSD specification).
-        f.write(struct.pack(">h", -len(plan.records)))
+        # image is the composite's alpha (PSD specification); none with a Background.
+        f.write(struct.pack(">h", len(plan.records) if opaque else -len(plan.records)))
         records_at = []
         for record in plan.records:
             records_at.append(f.tell())
@@ -142,7 +147,10 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
                 pixels = pixels()
             if mode == "lab" and pixels is not None and pixels.size:
                 pixels = lab8_pixels(pixels)  # (L, a, b as the PSD stores them, and alpha)
-            for channel_info, slot in zip(record.channel_info, slots):
+            # (by id: the Background's record has no transparency channel)
+            slot_of = dict(zip((-1, 0, 1, 2), slots))
+            colour = [c for c in record.channel_info if c.id.value in slot_of]
+            for channel_info, slot in ((c, slot_of[c.id.value]) for c in colour):
                 channel = ChannelData(compression=Compression.RAW if pixels is None
                                       else Compression.RLE)
                 if pixels is not None and pixels.size:
@@ -154,7 +162,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
                 if mask.size:
                     channel.set_data(np.ascontiguousarray(mask).tobytes(), mask.shape[1],
                                      mask.shape[0], 8, version)
-                record.channel_info[len(slots)].length = channel.write(f)
+                record.channel_info[len(colour)].length = channel.write(f)
         written = f.tell() - info - struct.calcsize(length_format)
         f.write(b"\0" * (-written % 4))
         end = f.tell()
@@ -216,7 +224,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
     if mode == "indexed":
         planes = [_indices(doc, stored)]
     else:
-        planes = [stored[..., c] for c in sorted(slots)] + [c.pixels for c in doc.channels]
+        planes = [stored[..., c] for c in sorted(merged_slots)] + [c.pixels for c in doc.channels]
     table_size = len(planes) * doc.height * count_size
     f.write(b"\0" * table_size)
     counts = []
@@ -412,10 +420,18 @@ class _Writer:
                 for key, data in stroke_blocks(node.stroke, node.settings):
                     record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
         locks = node.locks
+        # The Background (background_layer.py) as Photoshop writes it: no transparency
+        # channel, the record's transparency-protected flag, 'lspf' transparency and
+        # position (5), 'lnsr' 'bgnd'.
+        background = node.is_background
+        if background:
+            record.channel_info = [c for c in record.channel_info if c.id != -1]
+            record.flags.transparency_protected = True
+            record.tagged_blocks.set_data(Tag.LAYER_NAME_SOURCE_SETTING, b"bgnd")
         flags = sum(flag for flag, on in ((LOCK_ALL, node.locked),
-                                          (LOCK_TRANSPARENCY, locks.transparency),
+                                          (LOCK_TRANSPARENCY, locks.transparency or background),
                                           (LOCK_PIXELS, locks.pixels),
-                                          (LOCK_POSITION, locks.position)) if on)
+                                          (LOCK_POSITION, locks.position or background)) if on)
         if flags:
             record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, flags)
         if node.fill_opacity != 255:

@@ -65,6 +65,12 @@ def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box,
     knocking = [n for n in nodes if _knocks_out(n)]
     if deep is None:
         knocking += _deep_below(nodes)
+    if knocking and nodes[0].is_background:
+        # The document's stack over a Background: knockouts reach down to it, not to
+        # transparency (Photoshop's "Deep knocks out to the background"). It is drawn
+        # first, so the backdrop kept below includes it.
+        _draw_node(painter, nodes[0], region, None)
+        nodes = nodes[1:]
     if knocking:
         # Knockout: what lies below this stack, which a knockout layer punches down to
         # (kept where those layers draw only: a float copy of the canvas is large).

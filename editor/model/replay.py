@@ -363,10 +363,12 @@ def _image_size(doc: Document, width: int, height: int, method: str = "automatic
 
 
 @register("canvas_size", "Canvas Size", dialog=True)
-def _canvas_size(doc: Document, width: int, height: int, anchor=(0.5, 0.5)) -> None:
+def _canvas_size(doc: Document, width: int, height: int, anchor=(0.5, 0.5),
+                 extension=(255, 255, 255)) -> None:
     from . import image_ops
 
-    image_ops.canvas_size(doc, int(width), int(height), tuple(anchor))
+    image_ops.canvas_size(doc, int(width), int(height), tuple(anchor),
+                          extension=tuple(int(c) for c in extension))
 
 
 @register("rotate_canvas", "Rotate Canvas")
@@ -377,10 +379,10 @@ def _rotate(doc: Document, turns: int) -> None:
 
 
 @register("rotate_arbitrary", "Rotate Canvas")
-def _rotate_arbitrary(doc: Document, degrees: float) -> None:
+def _rotate_arbitrary(doc: Document, degrees: float, fill=(255, 255, 255)) -> None:
     from . import image_ops
 
-    image_ops.rotate_arbitrary(doc, float(degrees))
+    image_ops.rotate_arbitrary(doc, float(degrees), tuple(int(c) for c in fill))
 
 
 @register("flip_canvas", "Flip Canvas")

@@ -327,7 +327,7 @@ class NewDocumentSpec:
     name: str
     width: int
     height: int
-    background: str  # "white", "transparent" or "foreground"
+    background: str  # "white", "background", "transparent" or "foreground"
     resolution: float = 72.0  # pixels per inch (Photoshop's Resolution field)
 
 
@@ -370,8 +370,8 @@ class NewDocumentDialog(QDialog):
         form.addRow("Resolution", self.resolution)
         backgrounds = QHBoxLayout()
         self.backgrounds = QButtonGroup(self)
-        for key, label in (("white", "White"), ("transparent", "Transparent"),
-                           ("foreground", "Foreground colour")):
+        for key, label in (("white", "White"), ("background", "Background colour"),
+                           ("transparent", "Transparent"), ("foreground", "Foreground colour")):
             button = QRadioButton(label)
             button.setProperty("key", key)
             self.backgrounds.addButton(button)

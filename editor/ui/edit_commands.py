@@ -392,7 +392,7 @@ class EditCommands:
             if edit_ops.selection_region(doc) is None:
                 raise DocumentError("Select an area to cut first (Rectangular Marquee, M).")
             pixels, x, y = edit_ops.copy_pixels(doc, layer)
-            edit_ops.clear(doc, layer, "Cut Pixels")
+            edit_ops.clear(doc, layer, "Cut Pixels", self.window.background.getRgb()[:3])
             put_on_clipboard(pixels, x, y)
 
         self._op("Could not cut", op)
@@ -450,7 +450,10 @@ class EditCommands:
             self._op("Could not clear", lambda d: edit_ops.fill_mask(d, d.active, rgba, "Clear",
                                                                      selection_only=True))
             return
-        self._op("Could not clear", lambda d: edit_ops.clear(d, edit_ops.pixel_layer(d.active, "clear")))
+        # (the Background has no transparency: cleared to the background colour)
+        self._op("Could not clear", lambda d: edit_ops.clear(
+            d, edit_ops.pixel_layer(d.active, "clear"), "Clear",
+            self.window.background.getRgb()[:3]))
 
     def fill(self) -> None:
         doc = self.window.doc

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from editor.model import Document, DocumentError, Layer, files
+from editor.model.background_layer import filled, make_background
 from editor.model.revert import revert as revert_document
 
 from . import dialogs, worker
@@ -95,11 +96,11 @@ class FileCommands:
         doc.resolution = float(resolution)
         if background == "transparent":
             doc.new_layer("Layer 1")
-        else:
-            color = QColor("#ffffff") if background == "white" else self.window.foreground
-            pixels = np.empty((height, width, 4), np.uint8)
-            pixels[...] = (color.red(), color.green(), color.blue(), 255)
-            doc.add_image(pixels, "Background", 0, 0)
+        else:  # an opaque content: a Background layer, as Photoshop makes it
+            color = {"white": QColor("#ffffff"), "background": self.window.background}.get(
+                background, self.window.foreground)
+            doc.add_layer(make_background(filled(width, height, color.getRgb()[:3])),
+                          name="New Document")
         doc.history.clear()  # the starting state is not an undoable step
         return self.window.add_session(doc, name or self.window.next_untitled())
 

@@ -446,9 +446,12 @@ class ImageCommands:
                                   doc.resolution)
         if dialog.exec():
             width, height, anchor = dialog.chosen()
+            # (the Background is extended with the background colour, Photoshop's default
+            # Canvas Extension Color)
+            extension = list(self.window.background.getRgb()[:3])
             self._op("change the canvas size",
                      lambda d: replay.perform(d, "canvas_size", width=width, height=height,
-                                               anchor=anchor))
+                                               anchor=anchor, extension=extension))
 
     def rotate_arbitrary(self) -> None:
         w = self.window
@@ -462,9 +465,11 @@ class ImageCommands:
         settings.set_value("image/rotate_degrees", dialog.angle.value())
         settings.set_value("image/rotate_clockwise", dialog.clockwise.isChecked())
         degrees = dialog.degrees()
-        if degrees:
+        if degrees:  # (a Background's uncovered corners: the background colour)
+            fill = list(w.background.getRgb()[:3])
             self._op("rotate the canvas",
-                     lambda d: replay.perform(d, "rotate_arbitrary", degrees=degrees))
+                     lambda d: replay.perform(d, "rotate_arbitrary", degrees=degrees,
+                                               fill=fill))
 
     def crop_to_selection(self) -> None:
         self._op("crop", image_ops.crop_to_selection)

@@ -175,7 +175,8 @@ class LayerCommands:
 
     def layer_via(self, cut: bool) -> None:
         self._op(f"Could not make a layer via {'cut' if cut else 'copy'}",
-                 lambda d: edit_ops.layer_via_copy(d, d.active, cut))
+                 lambda d: edit_ops.layer_via_copy(d, d.active, cut,
+                                                   self.window.background.getRgb()[:3]))
 
     def align(self, edge: str) -> None:
         nodes = self.window.layers_panel.selected_nodes()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
                                QScrollArea, QSizePolicy, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, mask_ops
+from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, background_layer, mask_ops
 from editor.model.adjustments import SolidColor
 from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODE_MENU, GROUP_BLEND_MODE_MENU
 from editor.model.smart_object import SmartObjectLayer
@@ -289,6 +289,7 @@ class LayerList(QWidget):
         name_rect = self.name_rect(node, depth, i)
         detail = _detail(node)
         font = QFont(self.font())
+        font.setItalic(node.is_background)  # Photoshop's Background: its name in italics
         p.setFont(font)
         p.setPen(QColor("#e8eaed" if shown else "#7d828b"))
         metrics = p.fontMetrics()
@@ -315,9 +316,11 @@ class LayerList(QWidget):
             p.drawPixmap(QPoint(self.width() - LOCK_W - (FX_W if node.effects is not None else 0)
                                 - LINK_W + 2, top + ROW_H // 2 - 8),
                          pixmap("link", 16, "#c9ccd2", dpr))
-        if node.locked or node.locks.any():  # a partial lock: dimmer, as Photoshop's hollow one
+        if node.locked or node.locks.any() or node.is_background:
+            # (a partial lock: dimmer, as Photoshop's hollow one; the Background's: full)
             p.drawPixmap(QPoint(self.width() - LOCK_W + 5, top + ROW_H // 2 - 8),
-                         pixmap("lock", 16, "#c9ccd2" if node.locked else "#8a8f98", dpr))
+                         pixmap("lock", 16, "#c9ccd2" if node.locked or node.is_background
+                                else "#8a8f98", dpr))
         elif i == self._hover_row:
             p.drawPixmap(QPoint(self.width() - LOCK_W + 5, top + ROW_H // 2 - 8),
                          pixmap("lock-open", 16, "#5d626b", dpr))
@@ -490,6 +493,10 @@ class LayerList(QWidget):
         if isinstance(node, Group) and arrow_x <= x < arrow_x + ARROW_W:
             self.collapsed.symmetric_difference_update({node.id})
             self.rebuild()
+            return
+        if x >= self.width() - LOCK_W and node.is_background:
+            # The Background's lock: Photoshop makes it "Layer 0" at once (no dialog).
+            self.panel.guard(lambda: background_layer.layer_from_background(doc))
             return
         if x >= self.width() - LOCK_W:
             # The row's lock: takes every lock off a locked node (Photoshop's click on the
@@ -691,6 +698,9 @@ class LayerList(QWidget):
                 self.panel.main_window.filter_commands.edit_smart_filter(node.layer, node.index)
             return
         point = e.position().toPoint()
+        if node.is_background:  # Photoshop's: a double-click makes it a layer (Layer 0)
+            self.panel.main_window.background_commands.layer_from_background()
+            return
         style = self.panel.main_window.style_commands
         if self.fx_rect(node).contains(point):  # Photoshop's: the fx mark opens Layer Style
             style.edit(node)
@@ -1100,15 +1110,19 @@ class LayersPanel(QWidget):
         self._updating = True
         try:
             enabled = node is not None
+            # The Background has no mode, opacity nor Fill of its own (Photoshop greys them).
+            background = node is not None and node.is_background
             for w in (self.blend, self.opacity, self.opacity_spin, self.fill, self.fill_spin):
-                w.setEnabled(enabled)
+                w.setEnabled(enabled and not background)
             for kind, button in self.lock_buttons.items():
                 # Under Lock All the partial locks show checked and cannot be changed, as in
-                # Photoshop.
+                # Photoshop; so do the Background's transparency and position locks.
                 all_locked = node is not None and node.locked
-                button.setEnabled(enabled and (kind == "all" or not all_locked))
+                held = background and kind in ("transparency", "position")
+                button.setEnabled(enabled and (kind == "all" or not all_locked) and not held)
                 button.setChecked(node is not None and (
-                    node.locked if kind == "all" else all_locked or getattr(node.locks, kind)))
+                    node.locked if kind == "all" else all_locked or held
+                    or getattr(node.locks, kind)))
             modes = GROUP_BLEND_MODE_MENU if isinstance(node, Group) else BLEND_MODE_MENU
             if [self.blend.itemData(i) for i in range(self.blend.count())] != list(modes):
                 self.blend.clear()

@@ -29,6 +29,7 @@ from .artboard_dialog import ArtboardCommands
 from .actions import (Context, Spec, add_actions, build_actions, build_menus, build_tool_actions,
                       in_menu_order, refresh_actions, show_tool_keys)
 from .autosave import Autosaver, find_orphans
+from .background_commands import BackgroundCommands
 from .canvas import CanvasView
 from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
@@ -234,6 +235,7 @@ class MainWindow(QMainWindow):
         # Command modules contribute their actions before the menus are built
         # (docs/adding_a_command.md); build_menus puts each in its place, in this order.
         self.layer_commands = LayerCommands(self)  # the Layer menu's own commands
+        self.background_commands = BackgroundCommands(self)  # Layer > New > ...Background
         self.artboard_commands = ArtboardCommands(self)  # Layer > New Artboard, from Layers
         self.transform_commands = TransformCommands(self)  # Free Transform, flips, quarter turns
         self.palette_commands = PaletteCommands(self)  # X, D, [ and ]
@@ -274,7 +276,8 @@ class MainWindow(QMainWindow):
         self.file_info_commands = FileInfoCommands(self)  # File > File Info…
         self.print_commands = PrintCommands(self)  # File > Print…, Print One Copy
         self.workspace_commands = WorkspaceCommands(self)  # Window > Arrange, Workspace
-        for module in (self.layer_commands, self.artboard_commands, self.transform_commands,
+        for module in (self.layer_commands, self.background_commands, self.artboard_commands,
+                       self.transform_commands,
                        self.select_commands, self.export_commands, self.automate_commands,
                        self.view_commands, self.guide_layout_commands, self.slice_commands,
                        self.palette_commands,

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .generate_panel import GeneratePanel
     from .info_panel import InfoPanel
     from .job_ui import JobUI
+    from .background_commands import BackgroundCommands
     from .layer_commands import LayerCommands
     from .layer_comp_commands import LayerCompCommands
     from .layer_comps_panel import LayerCompsPanel
@@ -61,6 +62,7 @@ class EditorWindow(Protocol):
     select_commands: "SelectCommands"
     decompose_commands: "DecomposeCommands"   # the Object Selection tool finds objects by it
     layer_commands: "LayerCommands"
+    background_commands: "BackgroundCommands"
     adjustment_commands: "AdjustmentCommands"
     path_commands: "PathCommands"
     smart_object_commands: "SmartObjectCommands"   # File > Save of a smart object's contents
