@@ -143,3 +143,22 @@ def test_the_parts_of_a_shown_object_keep_every_pixel_the_user_saw():
     assert len(parts) == 2 and np.array_equal(parts[0] | parts[1], mask)
     assert not (parts[0] & parts[1]).any() and parts[0][10, 34] and parts[0].sum() > parts[1].sum()
     assert parts_of_mask(np.zeros((8, 8), bool)) == []
+
+
+def test_a_background_split_keeps_its_filled_background_as_the_background(ball):
+    from editor.model import commands as cmds
+    from editor.model.background_layer import background_of, make_background
+
+    image, box, truth = ball
+    h, w = image.shape[:2]
+    doc = Document(w, h)
+    photo = make_background(np.dstack([image, np.full((h, w), 255, np.uint8)]))
+    doc.history.push(cmds.InsertNode(photo, doc.root, 0))
+    doc.history.clear()
+    assert background_of(doc) is photo
+    background, foreground, result = decompose_layer(doc, photo, box)
+    assert doc.root.children == [background, foreground]
+    assert background_of(doc) is background and background.name == "Background"
+    assert not foreground.is_background
+    doc.history.undo()
+    assert background_of(doc) is photo

@@ -384,6 +384,10 @@ def apply_decomposition_layers(doc: Document, layer: Layer, result: "DecomposeRe
     figures = {k: v for k, v in result.figures.items() if k.startswith("recomposition")}
     background = Layer(layer.name, result.background, layer.x, layer.y,
                        recipe=dict(recipe, role="background", **_previous(layer)))
+    # Split from Photoshop's Background, the filled background stays the Background (as a
+    # Layer via Cut leaves it), so long as the fill left it opaque.
+    background.is_background = bool(layer.is_background
+                                    and (result.background[..., 3] == 255).all())
     parts = result.parts or [(result.foreground, result.offset)]
     objects: list[Layer] = []
     for rgba, (fx, fy) in parts:
