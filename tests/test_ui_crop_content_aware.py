@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox
 
 from editor.jobs import CANCELLED, FINISHED
@@ -27,22 +28,29 @@ def texture(w: int, h: int, seed: int = 3) -> np.ndarray:
     return np.dstack([np.rint(rgb), np.full((h, w), 255)]).astype(np.uint8)
 
 
-@pytest.fixture
-def cropping(qtbot, tmp_path, monkeypatch):
-    """The window with a 120 x 90 texture opened, the Crop tool (C) chosen."""
+def opened_for_cropping(qtbot, tmp_path, monkeypatch, background: bool = False):
+    """The window with a 120 x 90 texture opened, the Crop tool (C) chosen; the opaque PNG
+    opens as the Background, made a plain layer unless `background`."""
     w = make_window(qtbot, tmp_path, monkeypatch)
     png = write_png(tmp_path / "texture.png", texture(120, 90))
     monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
     w.actions["open"].trigger()
     qtbot.waitUntil(lambda: len(w.sessions) == 1, timeout=10000)
-    # (opened as the Background, whose uncovered corners would be filled with the background
-    # colour: made a plain layer, so the corners are transparent unless Content-Aware)
-    layer_from_background(w.doc)
-    w.doc.history.clear()
+    if not background:
+        # (the Background's uncovered corners would be filled with the background colour:
+        # a plain layer's stay transparent unless Content-Aware)
+        layer_from_background(w.doc)
+        w.doc.history.clear()
     w.canvas.setFocus()
     qtbot.keyClick(w.canvas, Qt.Key.Key_C)
     assert w.tools.current.id == "crop"
     return w
+
+
+@pytest.fixture
+def cropping(qtbot, tmp_path, monkeypatch):
+    """The window with a 120 x 90 texture opened as a plain layer, the Crop tool chosen."""
+    return opened_for_cropping(qtbot, tmp_path, monkeypatch)
 
 
 def options(w):
@@ -94,6 +102,25 @@ def test_without_content_aware_the_corners_stay_transparent(cropping, qtbot):
     assert doc.size == (120, 90) and doc.history.count == 1
     assert layer.pixels[0, 0, 3] == 0 and layer.pixels[-1, -1, 3] == 0  # corners empty
     assert layer.pixels[45, 60, 3] == 255
+
+
+def test_on_the_background_the_corners_take_the_background_colour(qtbot, tmp_path, monkeypatch):
+    """As Photoshop: a turned crop on the Background layer fills what it brings in with the
+    background colour (the layer stays opaque), one undo step."""
+    w = opened_for_cropping(qtbot, tmp_path, monkeypatch, background=True)
+    w.set_background(QColor(20, 180, 60))
+    doc = w.doc
+    (layer,) = doc.layers()
+    assert layer.is_background
+    turn_and_crop(qtbot, w, False)
+    assert doc.size == (120, 90) and doc.history.count == 1
+    (layer,) = doc.layers()
+    assert layer.is_background and (layer.pixels[..., 3] == 255).all()
+    assert tuple(layer.pixels[0, 0]) == (20, 180, 60, 255)
+    assert tuple(layer.pixels[-1, -1]) == (20, 180, 60, 255)
+    w.actions["undo"].trigger()
+    (layer,) = doc.layers()
+    np.testing.assert_array_equal(layer.pixels, texture(120, 90))
 
 
 def test_cancelling_the_fill_leaves_the_document_unchanged(cropping, qtbot, monkeypatch):

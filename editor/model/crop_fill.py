@@ -26,23 +26,26 @@ from .layers import Layer
 EDGE_PX = 1.5   # the turned edge's resampled rim, also filled (it is half transparent)
 
 
-def straightened_crop(doc: Document, box: Box, degrees: float = 0.0, name: str = "Crop") -> None:
+def straightened_crop(doc: Document, box: Box, degrees: float = 0.0, name: str = "Crop",
+                      fill: tuple = (255, 255, 255)) -> None:
     """Crops to `box` (canvas coordinates, it may reach past the canvas) turned `degrees`
-    clockwise about its centre; the result is `box.w` × `box.h`, upright."""
+    clockwise about its centre; the result is `box.w` × `box.h`, upright. What it brings in
+    is `fill` on the Background layer (transparent on other layers)."""
     if abs(degrees) < 1e-9:
-        image_ops.crop(doc, box, name)
+        image_ops.crop(doc, box, name, fill)
         return
     W, H = doc.width, doc.height
     cx, cy = box.x + box.w / 2, box.y + box.h / 2
     with doc.history.macro(name):
-        image_ops.rotate_arbitrary(doc, -degrees)
+        image_ops.rotate_arbitrary(doc, -degrees, fill)
         # Where the box's centre went: rotate_arbitrary turns about the old canvas's centre
         # onto the new canvas's centre.
         a = math.radians(-degrees)
         dx, dy = cx - W / 2, cy - H / 2
         nx = doc.width / 2 + math.cos(a) * dx - math.sin(a) * dy
         ny = doc.height / 2 + math.sin(a) * dx + math.cos(a) * dy
-        image_ops.crop(doc, Box(round(nx - box.w / 2), round(ny - box.h / 2), box.w, box.h), name)
+        image_ops.crop(doc, Box(round(nx - box.w / 2), round(ny - box.h / 2), box.w, box.h), name,
+                       fill)
 
 
 def brought_in(size: tuple[int, int], old: tuple[int, int], box: Box,

@@ -195,13 +195,14 @@ def layers_bounds(doc: Document) -> Box:
     return box if box is not None else doc.canvas
 
 
-def reveal_all(doc: Document) -> None:
+def reveal_all(doc: Document, fill: tuple = (255, 255, 255)) -> None:
     """Image > Reveal All: the canvas grown to show every layer's pixels that lie beyond it
-    (never shrunk); one undo step. Nothing beyond it is refused in one line."""
+    (never shrunk; the Background's new area in `fill`); one undo step. Nothing beyond it is
+    refused in one line."""
     box = layers_bounds(doc).union(doc.canvas)
     if box == doc.canvas:
         raise DocumentError("Nothing lies beyond the canvas: there is nothing to reveal.")
-    crop(doc, box, "Reveal All")
+    crop(doc, box, "Reveal All", fill)
 
 
 def trim(doc: Document) -> None:

@@ -478,7 +478,8 @@ class ImageCommands:
         self._op("trim", image_ops.trim)
 
     def reveal_all(self) -> None:
-        self._op("reveal all", image_ops.reveal_all)
+        fill = tuple(self.window.background.getRgb()[:3])  # (the Background's new area)
+        self._op("reveal all", lambda d: image_ops.reveal_all(d, fill))
 
     def duplicate(self) -> None:
         """Image > Duplicate…: asks the name, then opens the copy in a new tab."""

@@ -102,7 +102,7 @@ class CropTool(MarqueeTool):
                 # Photoshop fills on the layer being cropped: here the active layer, checked
                 # first so that a layer that cannot take the fill leaves nothing cropped.
                 fill_on = check_fillable(edit_ops.pixel_layer(doc.active, "fill"))
-            straightened_crop(doc, box, angle)
+            straightened_crop(doc, box, angle, fill=self._background())
         except Exception as exc:
             self.window.report(exc, "Could not crop")
             return
@@ -111,6 +111,11 @@ class CropTool(MarqueeTool):
         self._show(self.current_box(canvas))
         if fill_on is not None:
             self._fill(doc, fill_on, brought_in(doc.size, old, box, angle), box, angle)
+
+    def _background(self) -> tuple:
+        """What a crop past the canvas brings in on the Background layer: the background
+        colour, as Photoshop."""
+        return tuple(self.window.background.getRgb()[:3])
 
     def _fill(self, doc, layer, hole, box: Box, angle: float) -> None:
         """Content-Aware: fills what the crop just brought in, as Edit > Fill's job; the crop
@@ -136,7 +141,7 @@ class CropTool(MarqueeTool):
                                     "the crop is kept without the fill.")
             take_back()  # and done again with the fill, one step
             with doc.history.macro("Crop"):
-                straightened_crop(doc, box, angle)
+                straightened_crop(doc, box, angle, fill=self._background())
                 apply_content_fill(doc, prepared, filled, name="Crop")
             self.window.status("Cropped and filled the new corners from their surroundings; "
                                "Ctrl+Z undoes both.")
