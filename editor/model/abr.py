@@ -33,6 +33,7 @@ from typing import Optional
 import numpy as np
 
 from .brush_tip import MAX_SAMPLE, BrushPreset, BrushTip
+from . import preset_file
 from .errors import DocumentError
 
 VERSIONS = (6, 7, 9, 10)
@@ -363,11 +364,7 @@ def read(path: str) -> tuple[list[BrushPreset], list[str]]:
     """The brushes of the .abr at `path` as our presets, and notes on what did not come
     over; a file Layered cannot read raises DocumentError in one line."""
     name = os.path.basename(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise DocumentError(f"Could not read {name}: {exc.strerror or exc}.") from None
+    data = preset_file.photoshop_bytes(path)
     try:
         abr = parse(data)
         found, notes = presets(abr, os.path.splitext(name)[0])

@@ -17,10 +17,10 @@ without them; a note counts them). A damaged file is refused in one line. No Qt.
 from __future__ import annotations
 
 import io
-import os
 import struct
 from dataclasses import dataclass, field
 
+from . import preset_file
 from .errors import DocumentError
 from .style_presets import Style
 
@@ -34,16 +34,7 @@ class Asl:
 
 def read(path: str) -> Asl:
     """What the .asl at `path` holds; a file Layered cannot read raises DocumentError."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise DocumentError(f"Could not read {path}: {exc.strerror or exc}") from None
-    try:
-        return parse(data)
-    except DocumentError as exc:
-        raise DocumentError(f"Could not read the styles of {os.path.basename(path)}: "
-                            f"{exc}.") from None
+    return preset_file.read_photoshop(path, "styles", parse)
 
 
 def parse(data: bytes) -> Asl:

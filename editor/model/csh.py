@@ -18,6 +18,7 @@ import struct
 from dataclasses import dataclass
 
 from .custom_shapes import CustomShape, normalized
+from . import preset_file
 from .errors import DocumentError
 
 
@@ -108,11 +109,7 @@ def read(path: str, taken: set[str] = frozenset()) -> tuple[list[CustomShape], l
     """The shapes of the .csh at `path` as our custom shapes, and notes; a file Layered
     cannot read raises DocumentError in one line."""
     name = os.path.basename(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise DocumentError(f"Could not read {name}: {exc.strerror or exc}.") from None
+    data = preset_file.photoshop_bytes(path)
     try:
         shapes, notes = shapes_of(parse(data), set(taken))
     except DocumentError as exc:

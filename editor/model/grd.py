@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import struct
 
+from . import preset_file
 from .errors import DocumentError
 from .adjustments import GradientFill
 from .gradient_presets import GradientPreset, applied
@@ -27,16 +28,7 @@ from .gradient_presets import GradientPreset, applied
 def read(path: str) -> tuple[list[GradientPreset], list[str]]:
     """The gradients of the .grd at `path` and notes on what did not come over; a file
     Layered cannot read raises DocumentError (one line: why)."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise DocumentError(f"Could not read {path}: {exc.strerror or exc}") from None
-    try:
-        return parse(data)
-    except DocumentError as exc:
-        raise DocumentError(f"Could not read the gradients of {path.rsplit('/', 1)[-1]}: "
-                            f"{exc}.") from None
+    return preset_file.read_photoshop(path, "gradients", parse)
 
 
 def parse(data: bytes) -> tuple[list[GradientPreset], list[str]]:

@@ -14,10 +14,10 @@ refused in one line and changes nothing. No Qt.
 from __future__ import annotations
 
 import io
-import os
 import struct
 from typing import TYPE_CHECKING
 
+from . import preset_file
 from .errors import DocumentError
 
 if TYPE_CHECKING:
@@ -28,16 +28,7 @@ if TYPE_CHECKING:
 def read(path: str) -> tuple[list["Pattern"], list[str]]:
     """The patterns of the .pat at `path` and notes on those left out; a file Layered cannot
     read raises DocumentError (one line: why)."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise DocumentError(f"Could not read {path}: {exc.strerror or exc}") from None
-    try:
-        return parse(data)
-    except DocumentError as exc:
-        raise DocumentError(f"Could not read the patterns of {os.path.basename(path)}: "
-                            f"{exc}.") from None
+    return preset_file.read_photoshop(path, "patterns", parse)
 
 
 def parse(data: bytes) -> tuple[list["Pattern"], list[str]]:

@@ -7,6 +7,9 @@ that decides what a damaged one becomes.
   `files.atomic_write` (a temporary file renamed over the old one, so a failed or killed
   write keeps it); the folder is made first, as the settings folder may not exist yet on
   a first run. A failure raises `SaveError`.
+- `photoshop_bytes` / `read_photoshop`: the bytes of one of Photoshop's own preset files
+  (.abr, .csh, .grd, .asl, .pat), and those bytes parsed, a failure one line naming the
+  file.
 - `load_or_default`: what a panel starts with: the file's presets, or the defaults when
   there is none; a damaged file is moved aside as NAME.damaged (so the next change does
   not overwrite what the user might recover) and `note` gets one line saying so.
@@ -31,6 +34,28 @@ def read_json(path: str):
             return json.load(f)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DocumentError(f"Could not read {os.path.basename(path)}: {exc}") from None
+
+
+def photoshop_bytes(path: str) -> bytes:
+    """The bytes of the Photoshop preset file at `path`; one that cannot be opened raises
+    DocumentError naming it."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        raise DocumentError(f"Could not read {os.path.basename(path)}: "
+                            f"{exc.strerror or exc}.") from None
+
+
+def read_photoshop(path: str, what: str, parse: Callable[[bytes], T]) -> T:
+    """`parse` of the Photoshop preset file at `path`; its DocumentError comes back as one
+    line saying the file's `what` ("gradients", "styles") could not be read, and why."""
+    data = photoshop_bytes(path)
+    try:
+        return parse(data)
+    except DocumentError as exc:
+        raise DocumentError(f"Could not read the {what} of {os.path.basename(path)}: "
+                            f"{exc}.") from None
 
 
 def write_json(path: str, data, indent: Optional[int] = 1) -> None:
