@@ -237,6 +237,33 @@ class ExportAsDialog(QDialog):
         self._timer.stop()
 
 
+class FilesDestination:
+    """The Destination folder (with Browse…), File Type (PNG, JPEG) and JPEG Quality that
+    the dialogs writing one file per layer or per slice share; `name` prefixes the widgets'
+    object names ("Layers": LayersFolder, LayersBrowse, LayersFormat, LayersQuality)."""
+
+    def __init__(self, dialog: QDialog, name: str, folder: str, file_type: str, quality: int,
+                 title: str):
+        self.folder = QLineEdit(folder)
+        self.folder.setObjectName(f"{name}Folder")
+        browse = QPushButton("Browse…")
+        browse.setObjectName(f"{name}Browse")
+        browse.clicked.connect(lambda: self._browse(dialog, title))
+        self.row = QHBoxLayout()
+        self.row.addWidget(self.folder, 1)
+        self.row.addWidget(browse)
+        self.format = keyed_combo(f"{name}Format", {"PNG": "PNG", "JPEG": "JPEG"}, file_type)
+        self.quality = _spin(f"{name}Quality", 1, 100, quality, " %")
+        self.format.currentIndexChanged.connect(
+            lambda _i: self.quality.setEnabled(self.format.currentData() == "JPEG"))
+        self.quality.setEnabled(file_type == "JPEG")
+
+    def _browse(self, dialog: QDialog, title: str) -> None:
+        folder = dialogs.ask_folder(dialog, self.folder.text(), title)
+        if folder:
+            self.folder.setText(folder)
+
+
 class LayersToFilesDialog(QDialog):
     """File > Export > Layers to Files…: destination, prefix, which layers, file type, trim."""
 
@@ -245,25 +272,19 @@ class LayersToFilesDialog(QDialog):
         self.setObjectName("LayersToFilesDialog")
         self.setWindowTitle("Layers to Files")
         form = QFormLayout()
-        self.folder = QLineEdit(start.folder)
-        self.folder.setObjectName("LayersFolder")
-        browse = QPushButton("Browse…")
-        browse.setObjectName("LayersBrowse")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
+        destination = FilesDestination(self, "Layers", start.folder, start.format,
+                                       start.quality, "Layers to Files: Destination")
+        self.folder, self.format, self.quality = (destination.folder, destination.format,
+                                                  destination.quality)
         self.prefix = QLineEdit(start.prefix)
         self.prefix.setObjectName("LayersPrefix")
         self.visible_only = QCheckBox("Visible Layers Only")
         self.visible_only.setObjectName("LayersVisibleOnly")
         self.visible_only.setChecked(start.visible_only)
-        self.format = keyed_combo("LayersFormat", {"PNG": "PNG", "JPEG": "JPEG"}, start.format)
-        self.quality = _spin("LayersQuality", 1, 100, start.quality, " %")
         self.trim = QCheckBox("Trim Layers")
         self.trim.setObjectName("LayersTrim")
         self.trim.setChecked(start.trim)
-        form.addRow("Destination", row)
+        form.addRow("Destination", destination.row)
         form.addRow("File Name Prefix", self.prefix)
         form.addRow("", self.visible_only)
         form.addRow("File Type", self.format)
@@ -276,14 +297,6 @@ class LayersToFilesDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addWidget(dialogs.ok_cancel(self))
-        self.format.currentIndexChanged.connect(
-            lambda _i: self.quality.setEnabled(self.format.currentData() == "JPEG"))
-        self.quality.setEnabled(start.format == "JPEG")
-
-    def _browse(self) -> None:
-        folder = dialogs.ask_folder(self, self.folder.text(), "Layers to Files: Destination")
-        if folder:
-            self.folder.setText(folder)
 
     def settings(self) -> LayersToFilesSettings:
         return LayersToFilesSettings(self.folder.text().strip(), self.prefix.text().strip(),

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGridLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+                               QGroupBox, QLabel, QLineEdit, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from editor.model.slices import Slice
 from editor.model.slices_to_files import SlicesToFilesSettings
 from engine.box import Box
 
 from . import dialogs
+from .export_dialogs import FilesDestination
 
 
 def _spin(name: str, low: int, high: int, value: int, suffix: str = " px") -> QSpinBox:
@@ -134,19 +134,12 @@ class SaveSlicesDialog(QDialog):
         self.setObjectName("SaveSlicesDialog")
         self.setWindowTitle("Save Slices")
         form = QFormLayout()
-        self.folder = QLineEdit(start.folder)
-        self.folder.setObjectName("SlicesFolder")
+        destination = FilesDestination(self, "Slices", start.folder, start.format,
+                                       start.quality, "Save Slices: Destination")
+        self.folder, self.format, self.quality = (destination.folder, destination.format,
+                                                  destination.quality)
         self.folder.setMinimumWidth(300)
-        browse = QPushButton("Browse…")
-        browse.setObjectName("SlicesBrowse")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
-        self.format = dialogs.keyed_combo("SlicesFormat", {"PNG": "PNG", "JPEG": "JPEG"},
-                                          start.format)
-        self.quality = _spin("SlicesQuality", 1, 100, start.quality, " %")
-        form.addRow("Destination", row)
+        form.addRow("Destination", destination.row)
         form.addRow("File Type", self.format)
         form.addRow("JPEG Quality", self.quality)
         layout = QVBoxLayout(self)
@@ -156,14 +149,6 @@ class SaveSlicesDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addWidget(dialogs.ok_cancel(self))
-        self.format.currentIndexChanged.connect(
-            lambda _i: self.quality.setEnabled(self.format.currentData() == "JPEG"))
-        self.quality.setEnabled(start.format == "JPEG")
-
-    def _browse(self) -> None:
-        folder = dialogs.ask_folder(self, self.folder.text(), "Save Slices: Destination")
-        if folder:
-            self.folder.setText(folder)
 
     def settings(self) -> SlicesToFilesSettings:
         return SlicesToFilesSettings(self.folder.text().strip(), self.format.currentData(),
