@@ -122,16 +122,23 @@ class SetColorMode(Command):
 def convert_to_grayscale(doc: "Document", flatten: bool = False) -> None:
     """Image > Mode > Grayscale: every pixel layer's colours become grey (after Flatten
     Image when `flatten`), in one undo step."""
-    if doc.color_mode == "grayscale":
+    _convert_layers(doc, "grayscale", "Grayscale", to_grayscale, flatten)
+
+
+def _convert_layers(doc: "Document", mode: str, name: str, convert, flatten: bool) -> None:
+    """Every pixel layer's pixels through `convert` (after Flatten Image when `flatten`), then
+    the document in `mode`: one undo step named `name`; nothing when already in `mode`."""
+    from . import commands as cmds
+
+    if doc.color_mode == mode:
         return
-    with doc.history.macro("Grayscale"):
+    with doc.history.macro(name):
         if flatten:
             doc.flatten()
         for layer in pixel_layers(doc):
-            from . import commands as cmds
-            doc.history.push(cmds.SetPixels(layer, to_grayscale(layer.pixels), layer.x,
-                                            layer.y, "Grayscale"))
-        doc.history.push(SetColorMode("grayscale", None, "Grayscale"))
+            doc.history.push(cmds.SetPixels(layer, convert(layer.pixels), layer.x, layer.y,
+                                            name))
+        doc.history.push(SetColorMode(mode, None, name))
 
 
 # -- Lab --------------------------------------------------------------------------------------
@@ -261,16 +268,7 @@ def only_channel(old: np.ndarray, new: np.ndarray, channel: str) -> np.ndarray:
 def convert_to_lab(doc: "Document", flatten: bool = False) -> None:
     """Image > Mode > Lab Color: every pixel layer's colours as 8-bit Lab holds them (after
     Flatten Image when `flatten`; the layers are kept otherwise), in one undo step."""
-    if doc.color_mode == "lab":
-        return
-    with doc.history.macro("Lab Color"):
-        if flatten:
-            doc.flatten()
-        for layer in pixel_layers(doc):
-            from . import commands as cmds
-            doc.history.push(cmds.SetPixels(layer, to_lab(layer.pixels), layer.x,
-                                            layer.y, "Lab Color"))
-        doc.history.push(SetColorMode("lab", None, "Lab Color"))
+    _convert_layers(doc, "lab", "Lab Color", to_lab, flatten)
 
 
 def convert_to_rgb(doc: "Document") -> None:
