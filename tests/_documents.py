@@ -1,10 +1,11 @@
-"""Small documents for the compositing tests: random pixels, and a document of a background
-layer under some nodes."""
+"""Small documents for the compositing tests: random pixels, a document of a background
+layer under some nodes, and a layer's pixels placed on a canvas."""
 from __future__ import annotations
 
 import numpy as np
 
 from editor.model import Document, Layer
+from engine.box import Box
 
 
 def noise(h: int, w: int, seed: int, alpha: bool) -> np.ndarray:
@@ -22,3 +23,12 @@ def stacked(w: int, h: int, background: np.ndarray, *nodes) -> Document:
         node.parent = doc.root
         doc.root.children.append(node)
     return doc
+
+
+def on_canvas(pixels, x, y, w, h) -> np.ndarray:
+    """Premultiplied float RGBA of `pixels` at (x, y) on a w x h canvas."""
+    out = np.zeros((h, w, 4))
+    box = Box(x, y, pixels.shape[1], pixels.shape[0]).intersect(Box(0, 0, w, h))
+    out[box.slices()] = pixels[box.translate(-x, -y).slices()]
+    out[..., :3] *= out[..., 3:] / 255
+    return out

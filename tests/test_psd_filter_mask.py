@@ -22,16 +22,9 @@ from editor.model.smart_filters import SmartFilter, reveals_all, shown
 from editor.model.smart_object import SmartContents, SmartObjectLayer
 from engine.box import Box
 
+from _documents import on_canvas
+
 FILES = Path(__file__).parent / "ag_psd_files"
-
-
-def _on_canvas(pixels, x, y, w, h) -> np.ndarray:
-    """Premultiplied float RGBA of `pixels` at (x, y) on a w x h canvas."""
-    out = np.zeros((h, w, 4))
-    box = Box(x, y, pixels.shape[1], pixels.shape[0]).intersect(Box(0, 0, w, h))
-    out[box.slices()] = pixels[box.translate(-x, -y).slices()]
-    out[..., :3] *= out[..., 3:] / 255
-    return out
 
 
 def test_photoshops_filter_masks_are_read():
@@ -54,10 +47,10 @@ def test_photoshops_filter_masks_are_read():
 def test_photoshops_gaussian_blur_is_drawn_through_its_filter_mask_as_photoshop_drew_it():
     doc = open_document(str(FILES / "smart-filter-blur.psd"))
     (layer,) = doc.layers()
-    stored = _on_canvas(layer.pixels.astype(float), layer.x, layer.y, doc.width, doc.height)
+    stored = on_canvas(layer.pixels.astype(float), layer.x, layer.y, doc.width, doc.height)
     pixels, x, y = shown(layer, layer.contents, layer.placement, layer.filters, None,
                          doc.canvas, layer.filter_mask)
-    assert np.abs(_on_canvas(pixels.astype(float), x, y, doc.width, doc.height)
+    assert np.abs(on_canvas(pixels.astype(float), x, y, doc.width, doc.height)
                   - stored).max() <= 4
 
 

@@ -19,18 +19,10 @@ from editor.model import smart_object as so
 from editor.model.files import open_document, save_document
 from editor.model.smart_filters import SmartFilter, shown
 from editor.model.smart_object import SmartContents, SmartObjectLayer
-from engine.box import Box
+
+from _documents import on_canvas
 
 PHOTOSHOP_FILE = Path(__file__).parent / "ag_psd_files" / "smart-filter-blur.psd"
-
-
-def _on_canvas(pixels, x, y, w, h) -> np.ndarray:
-    """Premultiplied float RGBA of `pixels` at (x, y) on a w x h canvas."""
-    out = np.zeros((h, w, 4))
-    box = Box(x, y, pixels.shape[1], pixels.shape[0]).intersect(Box(0, 0, w, h))
-    out[box.slices()] = pixels[box.translate(-x, -y).slices()]
-    out[..., :3] *= out[..., 3:] / 255
-    return out
 
 
 def test_photoshops_gaussian_blur_is_read_and_drawn_as_photoshop_drew_it():
@@ -40,11 +32,11 @@ def test_photoshops_gaussian_blur_is_read_and_drawn_as_photoshop_drew_it():
     blur, curves = layer.filters
     assert blur.op == mf.FILTERS["gaussian_blur"](3.5) and blur.visible and blur.opacity == 1.0
     assert curves.op.settings.is_identity()
-    stored = _on_canvas(layer.pixels.astype(float), layer.x, layer.y, doc.width, doc.height)
+    stored = on_canvas(layer.pixels.astype(float), layer.x, layer.y, doc.width, doc.height)
 
     def error(filters) -> float:
         pixels, x, y = shown(layer, layer.contents, layer.placement, filters, None, doc.canvas)
-        return np.abs(_on_canvas(pixels.astype(float), x, y, doc.width, doc.height)
+        return np.abs(on_canvas(pixels.astype(float), x, y, doc.width, doc.height)
                       - stored).max()
 
     assert error(layer.filters) <= 4  # Photoshop's own pixels, within 4 levels
