@@ -454,14 +454,14 @@ class Sponge(Ranged, Operation):
         return max(self.size // 2, gaussian_kernel_radius(self._sigma())) + 1 + FILL
 
     def process(self, src, inner, where, coverage):
-        from .shape_filters import _value_noise
+        from .canvas_hash import value_noise
         from engine.box import Box
 
         x0, y0 = gf._origin(inner, where)
         box = Box(x0, y0, src.shape[1], src.shape[0])
         cell = 2 + self.size
-        pores = _value_noise(269, box, cell, float(cell)) \
-            + np.float32(0.5) * _value_noise(271, box, max(2, cell // 2), max(2.0, cell / 2))
+        pores = value_noise(269, box, cell, float(cell)) \
+            + np.float32(0.5) * value_noise(271, box, max(2, cell // 2), max(2.0, cell / 2))
         pores = gaussian(pores.astype(np.float32) * np.float32(1 / 1.5), self._sigma())
         # Centred and sharpened into pores: -1 (a pore) .. 1 (the sponge's face).
         t = np.tanh((pores - np.float32(0.5)) * np.float32(8))

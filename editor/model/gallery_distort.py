@@ -5,7 +5,7 @@ with `reach()` pixels about it; the selection's coverage mixes the result; alpha
 Photoshop publishes no formula for these: each is our own and says whose idea it follows.
 Glass and Ocean Ripple move pixels along the slope of a height map (a surface refracting the
 picture under it: the idea of Displace with a map made of a texture), so their textures and
-ripples are functions of the canvas position (`hash01`, `_value_noise`): a band, a crop or
+ripples are functions of the canvas position (`hash01`, `value_noise`): a band, a crop or
 a selection sees the same surface, and the same settings give the same pixels. Each class
 holds its dialog rows (`rows`: Photoshop's names and ranges), which check its settings
 (`gallery_filters.Ranged`).
@@ -24,7 +24,7 @@ from .canvas_hash import hash01, luma
 from . import gallery_filters as gf
 from .gallery_filters import FILL, Ranged, _canvas_grid, _done, _origin, _rgb, texture_height
 from .pixel_filters import Operation, gaussian, gaussian_kernel_radius
-from .shape_filters import _value_noise
+from .canvas_hash import value_noise
 
 PAPER = (255, 255, 255)
 
@@ -189,7 +189,7 @@ def _whole(inner_rgb: np.ndarray, src: np.ndarray, inner: Box) -> np.ndarray:
 @dataclass(frozen=True)
 class OceanRipple(Ranged, Operation):
     """The picture under rippling water: a water surface of two octaves of value noise
-    (`_value_noise`: cells of 3 + 1.5 x Ripple Size pixels and a third of that) refracts
+    (`value_noise`: cells of 3 + 1.5 x Ripple Size pixels and a third of that) refracts
     it (`refracted`) by up to 0.45 x Ripple Magnitude pixels."""
 
     label: ClassVar[str] = "Ocean Ripple"
@@ -214,9 +214,9 @@ class OceanRipple(Ranged, Operation):
         box = _crop_box(src, inner, where)
         cell = self._cell()
         fine = max(2.0, cell / 3)
-        # (integer cells for `_value_noise`'s columns; its rows take the exact size)
-        h = _value_noise(227, box, max(2, round(cell)), cell) \
-            + np.float32(0.35) * _value_noise(229, box, max(2, round(fine)), fine)
+        # (integer cells for `value_noise`'s columns; its rows take the exact size)
+        h = value_noise(227, box, max(2, round(cell)), cell) \
+            + np.float32(0.35) * value_noise(229, box, max(2, round(fine)), fine)
         out = refracted(_rgb(src), inner, h.astype(np.float32), self._shift(), cell)
         return _done(src, inner, _whole(out, src, inner), coverage)
 

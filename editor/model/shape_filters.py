@@ -46,7 +46,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import more_filters as mf
-from .canvas_hash import hash01, luma as _luma
+from .canvas_hash import luma as _luma, value_noise
 from .distort_filters import _Distort, _check, _shift_map
 from .pixel_filters import (RADIUS_EXACT, Operation, _blend_premultiplied, _mix_colours,
                             _opaque, gaussian, gaussian_kernel_radius)
@@ -316,26 +316,6 @@ class ShapeBlur(Operation):
 FIBER_GAIN = 2.2  # the mixed noise's spread around 0.5 (a few % clip at either colour)
 
 
-def _value_noise(seed: int, where, cell_x: int, cell_y: float) -> np.ndarray:
-    """float32 (h, w) 0..1: value noise on canvas box `where` from a lattice cell_x by cell_y
-    pixels (its values a hash of lattice position and seed), smoothstep-interpolated."""
-    xs = np.arange(where.x, where.x + where.w, dtype=np.float64) + 0.5
-    ys = np.arange(where.y, where.y + where.h, dtype=np.float64) + 0.5
-    fx, fy = xs / cell_x, ys / cell_y
-    ix, iy = np.floor(fx).astype(np.int64), np.floor(fy).astype(np.int64)
-    tx, ty = (fx - ix).astype(np.float32), (fy - iy).astype(np.float32)
-    tx, ty = tx * tx * (3 - 2 * tx), ty * ty * (3 - 2 * ty)
-    # The lattice around the box once (small), then read at each pixel's four corners.
-    bx, by = (ix.min(), iy.min()) if ix.size and iy.size else (0, 0)
-    lx = np.arange(bx, (ix.max() if ix.size else 0) + 2)
-    ly = np.arange(by, (iy.max() if iy.size else 0) + 2)
-    lattice = hash01(seed, ly[:, None], lx[None, :])
-    cx, cy = (ix - bx)[None, :], (iy - by)[:, None]
-    top = lattice[cy, cx] + (lattice[cy, cx + 1] - lattice[cy, cx]) * tx[None, :]
-    bottom = lattice[cy + 1, cx] + (lattice[cy + 1, cx + 1] - lattice[cy + 1, cx]) * tx[None, :]
-    return top + (bottom - top) * ty[:, None]
-
-
 @dataclass(frozen=True)
 class Fibers(Operation):
     label: ClassVar[str] = "Fibers"
@@ -354,9 +334,9 @@ class Fibers(Operation):
         strength = (min(64, max(1, self.strength)) - 1) / 63
         fibre = 0.5 + 0.5 * strength  # the single columns' share: stringier as it grows
         s = int(self.seed) * 4
-        weave = _value_noise(s + 1, where, 4, length * 1.5)
-        threads = _value_noise(s + 2, where, 1, length * (1 - 0.5 * strength))
-        fine = _value_noise(s + 3, where, 1, max(4.0, length / 4))
+        weave = value_noise(s + 1, where, 4, length * 1.5)
+        threads = value_noise(s + 2, where, 1, length * (1 - 0.5 * strength))
+        fine = value_noise(s + 3, where, 1, max(4.0, length / 4))
         mixed = (np.float32(1 - fibre) * weave + np.float32(fibre) * threads) * np.float32(0.8) \
             + np.float32(0.2) * fine
         return np.clip((mixed - np.float32(0.5)) * np.float32(FIBER_GAIN) + np.float32(0.5),

@@ -19,14 +19,15 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QMenu, QPushButton, QSpinBox,
-                               QToolButton, QVBoxLayout)
+                               QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+                               QVBoxLayout)
 
 from editor.model import brush_tip, preset_file
 from editor.model.brush_tip import BrushPreset, BrushTip
 from editor.model.errors import DocumentError
 
 from . import dialogs
+from .preset_panel import popup_menu_button
 from .qimage import rgba_to_qimage
 
 
@@ -201,15 +202,10 @@ class BrushSettings(QDialog):
             b.clicked.connect(fn)
             buttons.addWidget(b)
         # The presets' menu (Photoshop's Brushes panel menu): Import Brushes… reads an .abr.
-        menu_button = QToolButton()
-        menu_button.setObjectName("brush_presets_menu")
-        menu_button.setText("☰")
-        menu_button.setToolTip("Brush presets menu: Import Brushes…")
-        menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(menu_button)
+        menu_button, menu = popup_menu_button("brush_presets_menu",
+                                              "Brush presets menu: Import Brushes…")
         self.import_action = menu.addAction("Import Brushes…", self.import_brushes)
         self.import_action.setObjectName("brush_presets_import")
-        menu_button.setMenu(menu)
         buttons.addWidget(menu_button)
         left.addLayout(buttons)
         row.addLayout(left, 1)

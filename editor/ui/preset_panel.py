@@ -25,6 +25,21 @@ from .icons import icon
 ICON_SIZE = QSize(18, 18)
 
 
+def popup_menu_button(name: str, tip: str) -> tuple[QToolButton, QMenu]:
+    """A panel-menu button (the app's menu icon) whose menu drops down on a click, and that
+    menu, to be filled: the presets' menus beside a picker or list (Brush Settings, the
+    Custom Shape picker)."""
+    button = QToolButton()
+    button.setObjectName(name)
+    button.setIcon(icon("menu"))
+    button.setIconSize(ICON_SIZE)
+    button.setToolTip(tip)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    menu = QMenu(button)
+    button.setMenu(menu)
+    return button, menu
+
+
 def button_row(panel: QWidget, prefix: str, title: str,
                menu_items: Iterable[tuple[Optional[str], Optional[Callable]]],
                buttons: Iterable[tuple[str, str, str, Callable]],

@@ -32,7 +32,7 @@ from typing import Optional
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
-                               QFrame, QHBoxLayout, QLabel, QMenu, QSpinBox, QToolButton,
+                               QFrame, QHBoxLayout, QLabel, QSpinBox, QToolButton,
                                QWidget)
 
 from editor.model import FillLayer, adjustment_ops, custom_shapes, path_edit, paths
@@ -40,6 +40,7 @@ from editor.model.errors import DocumentError
 from editor.model.shape_stroke import (ALIGNMENTS, CAPS, DASH_PRESETS, JOINS, MAX_WIDTH,
                                        ShapeStroke)
 
+from ..preset_panel import popup_menu_button
 from .base import Tool
 from .path_tools import image_outline
 from .pen import outline, paint_outline
@@ -378,15 +379,10 @@ class ShapeTool(Tool):
         self._option_widgets.append(("custom", picker))
         row.addWidget(picker)
         # The picker's menu (Photoshop's gear): Import Shapes… reads a .csh.
-        menu_button = QToolButton()
-        menu_button.setObjectName("ShapeTool_custom_menu")
-        menu_button.setText("☰")
-        menu_button.setToolTip("Custom shapes menu: Import Shapes…")
-        menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(menu_button)
+        menu_button, menu = popup_menu_button("ShapeTool_custom_menu",
+                                              "Custom shapes menu: Import Shapes…")
         action = menu.addAction("Import Shapes…", lambda: self.import_shapes())
         action.setObjectName("ShapeTool_import_shapes")
-        menu_button.setMenu(menu)
         menu_button.setVisible(self.shape == "custom")
         self._option_widgets.append(("custom", menu_button))
         row.addWidget(menu_button)
