@@ -13,6 +13,7 @@ from editor.jobs import Job, operation_job
 from editor.model import slices as model
 from editor.model import slices_to_files
 from editor.model.slices_to_files import SlicesToFilesSettings
+from engine.box import Box
 
 from . import dialogs
 from .actions import ActionSpec, SubmenuSpec, has_doc, run_on_doc
@@ -72,6 +73,16 @@ class SliceCommands:
             self.window.status("Choose a slice first: click it with the Slice Select tool (C).")
         return index
 
+    def _chosen_box(self, doc) -> Optional[Box]:
+        """The chosen slice's box (an auto slice's too), or None, the status bar saying so
+        when there is a document."""
+        if doc is None:
+            return None
+        box = self.chooser.chosen_box(doc)
+        if box is None:
+            self._chosen(doc, False)
+        return box
+
     def slices_from_guides(self) -> None:
         def make(doc) -> None:
             model.from_guides(doc)
@@ -82,9 +93,7 @@ class SliceCommands:
     def slice_options(self) -> None:
         w = self.window
         doc = w.doc
-        if doc is None or self.chooser.chosen_box(doc) is None:
-            if doc is not None:
-                self._chosen(doc, False)
+        if self._chosen_box(doc) is None:
             return
         # (an auto slice opens as the user slice it becomes on OK, as in Photoshop)
         index = self.chooser.chosen_index(doc)
@@ -116,9 +125,7 @@ class SliceCommands:
     def divide_slice(self) -> None:
         w = self.window
         doc = w.doc
-        if doc is None or self.chooser.chosen_box(doc) is None:
-            if doc is not None:
-                self._chosen(doc, False)
+        if self._chosen_box(doc) is None:
             return
         self.dialog = dialog = DivideSliceDialog(w, self.chooser.chosen_box(doc))
         if not dialog.exec():
