@@ -327,3 +327,14 @@ def test_version_7_resource_reads_the_same_slices(tmp_path):
     psd.save(out)
     assert PSDImage.open(out).image_resources.get_data(1050).version == 7
     assert open_document(out).slices == open_document(path).slices
+
+
+def test_options_and_divide_with_no_slice_chosen_say_so_and_open_nothing(window):
+    """View > Slices > Slice Options… and Divide Slice… with nothing chosen: one line in the
+    status bar, no dialog, no step."""
+    w = window
+    for name in ("slice_options", "divide_slice"):
+        w.statusBar().clearMessage()
+        w.actions[name].trigger()  # (a dialog would block here: none may open)
+        assert w.statusBar().currentMessage().startswith("Choose a slice first")
+        assert w.doc.history.count == 0
