@@ -1,8 +1,13 @@
 """Small documents for the compositing tests: random pixels, a document of a background
-layer under some nodes, and a layer's pixels placed on a canvas."""
+layer under some nodes, a layer's pixels placed on a canvas; and a saved PSD's smart filters
+left in Photoshop's form alone."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
+from psd_tools import PSDImage
+from psd_tools.constants import Resource
 
 from editor.model import Document, Layer
 from engine.box import Box
@@ -32,3 +37,18 @@ def on_canvas(pixels, x, y, w, h) -> np.ndarray:
     out[box.slices()] = pixels[box.translate(-x, -y).slices()]
     out[..., :3] *= out[..., 3:] / 255
     return out
+
+
+def photoshop_form_only(path: str) -> None:
+    """Our XMP entry's smart filters (and their mask) taken out of the PSD at `path`: only
+    Photoshop's form ('filterFX', 'FEid', 'FMsk') is left to read them from."""
+    psd = PSDImage.open(path)
+    packet = psd.image_resources.get_data(Resource.XMP_METADATA).decode("utf-8")
+    start, end = packet.index("{"), packet.rindex("}") + 1
+    meta = json.loads(packet[start:end])
+    for entry in meta.get("layers", {}).values():
+        assert entry.pop("smart_filters", None) is not None
+        entry.pop("smart_filters_mask_values", None)
+    packet = packet[:start] + json.dumps(meta) + packet[end:]
+    psd.image_resources[Resource.XMP_METADATA].data = packet.encode("utf-8")
+    psd.save(path)

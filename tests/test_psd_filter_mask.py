@@ -4,13 +4,12 @@ Photoshop's own files (ag-psd's corpus: 'FEid' after the layers, named by the sm
 psd-tools and by an independent reading of the bytes below, and reopened from it alone."""
 from __future__ import annotations
 
-import json
 import struct
 from pathlib import Path
 
 import numpy as np
 from psd_tools import PSDImage
-from psd_tools.constants import Resource, Tag
+from psd_tools.constants import Tag
 
 from editor.model import Document
 from editor.model import more_filters as mf
@@ -22,7 +21,7 @@ from editor.model.smart_filters import SmartFilter, reveals_all, shown
 from editor.model.smart_object import SmartContents, SmartObjectLayer
 from engine.box import Box
 
-from _documents import on_canvas
+from _documents import on_canvas, photoshop_form_only
 
 FILES = Path(__file__).parent / "ag_psd_files"
 
@@ -77,20 +76,6 @@ def _painted() -> LayerMask:
     return LayerMask(values, 5, 8)
 
 
-def _without_our_entry(path: str) -> None:
-    """Our XMP entry's smart filters (and so their mask) taken out: Photoshop's form alone."""
-    psd = PSDImage.open(path)
-    packet = psd.image_resources.get_data(Resource.XMP_METADATA).decode("utf-8")
-    start, end = packet.index("{"), packet.rindex("}") + 1
-    meta = json.loads(packet[start:end])
-    for entry in meta.get("layers", {}).values():
-        assert entry.pop("smart_filters", None) is not None
-        entry.pop("smart_filters_mask_values", None)
-    packet = packet[:start] + json.dumps(meta) + packet[end:]
-    psd.image_resources[Resource.XMP_METADATA].data = packet.encode("utf-8")
-    psd.save(path)
-
-
 def test_a_painted_mask_is_written_in_photoshops_form_and_read_back_from_it(tmp_path):
     path = str(tmp_path / "mask.psd")
     doc = _smart_doc(_painted())
@@ -105,7 +90,7 @@ def test_a_painted_mask_is_written_in_photoshops_form_and_read_back_from_it(tmp_
     assert blocks.get_data(Tag.FILTER_MASK).opacity == 50
     fx = psd[0].smart_object._config.data[b"filterFX"]
     assert bool(fx[b"filterMaskEnable"]) and bool(fx[b"filterMaskExtendWithWhite"])
-    _without_our_entry(path)
+    photoshop_form_only(path)
     (back,) = open_document(path).layers()
     mask = back.filter_mask
     box = Box(0, 0, 80, 60).union(Box(5, 8, 50, 40))
@@ -130,7 +115,7 @@ def test_hide_all_and_a_disabled_unlinked_mask_keep_their_flags(tmp_path):
     path = str(tmp_path / "flags.psd")
     hidden = LayerMask(default=0, enabled=False, linked=False)
     save_document(_smart_doc(hidden), path)
-    _without_our_entry(path)
+    photoshop_form_only(path)
     (back,) = open_document(path).layers()
     mask = back.filter_mask
     assert (mask.default, mask.enabled, mask.linked) == (0, False, False)

@@ -5,13 +5,11 @@ filter with no Photoshop form here writes none; a Photoshop filter we do not rea
 object as pixels, saying why."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import cv2
 import numpy as np
 from psd_tools import PSDImage
-from psd_tools.constants import Resource
 
 from editor.model import Document
 from editor.model import more_filters as mf
@@ -20,7 +18,7 @@ from editor.model.files import open_document, save_document
 from editor.model.smart_filters import SmartFilter, shown
 from editor.model.smart_object import SmartContents, SmartObjectLayer
 
-from _documents import on_canvas
+from _documents import on_canvas, photoshop_form_only
 
 PHOTOSHOP_FILE = Path(__file__).parent / "ag_psd_files" / "smart-filter-blur.psd"
 
@@ -68,19 +66,6 @@ FILTERS = (SmartFilter(mf.FILTERS["gaussian_blur"](2.5)),
            SmartFilter(mf.FILTERS["blur"]()))
 
 
-def _without_our_entry(path: str) -> None:
-    """Our XMP entry's smart filters taken out: only Photoshop's 'filterFX' is left."""
-    psd = PSDImage.open(path)
-    packet = psd.image_resources.get_data(Resource.XMP_METADATA).decode("utf-8")
-    start, end = packet.index("{"), packet.rindex("}") + 1
-    meta = json.loads(packet[start:end])
-    for entry in meta.get("layers", {}).values():
-        assert entry.pop("smart_filters", None) is not None
-    packet = packet[:start] + json.dumps(meta) + packet[end:]
-    psd.image_resources[Resource.XMP_METADATA].data = packet.encode("utf-8")
-    psd.save(path)
-
-
 def test_our_filters_are_written_in_photoshops_form_and_read_back_from_it(tmp_path):
     path = str(tmp_path / "smart.psd")
     save_document(_smart_doc(FILTERS), path)
@@ -94,7 +79,7 @@ def test_our_filters_are_written_in_photoshops_form_and_read_back_from_it(tmp_pa
     assert entries[1][b"blendOptions"][b"Md  "].enum == b"Mltp"
     assert float(entries[1][b"blendOptions"][b"Opct"].value) == 50.0
     assert bool(entries[2][b"enab"]) is False
-    _without_our_entry(path)
+    photoshop_form_only(path)
     (back,) = open_document(path).layers()
     assert back.filters == FILTERS
 
@@ -112,7 +97,7 @@ def test_a_filter_without_photoshops_form_writes_no_filter_list(tmp_path):
 def test_a_photoshop_filter_we_do_not_read_keeps_the_object_as_pixels(tmp_path):
     path = str(tmp_path / "smart.psd")
     save_document(_smart_doc(FILTERS[:1]), path)
-    _without_our_entry(path)
+    photoshop_form_only(path)
     psd = PSDImage.open(path)
     (item,) = psd.descendants()
     entry = item.smart_object._config.data[b"filterFX"][b"filterFXList"][0]
