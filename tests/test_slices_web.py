@@ -83,6 +83,13 @@ def test_lock_slices_keeps_the_tools_and_commands_off_the_slices(window, qtbot, 
                            "SliceOptionsDialog")
     assert seen["dims"] is False
     assert doc.slices[0].url == "https://example.org" and doc.slices[0].box == Box(40, 30, 80, 60)
+    # An auto slice's options would make it a user slice: refused while locked.
+    image_drag(qtbot, w.canvas, [(200, 10), (201, 10), (202, 10)])
+    assert chooser.chosen_index(doc) is None and chooser.chosen_box(doc) is not None
+    w.statusBar().clearMessage()
+    w.actions["slice_options"].trigger()  # (its dialog would block here: none opens)
+    assert status(w).startswith("The slices are locked") and len(doc.slices) == 1
+    chooser.choose(doc, doc.slices[0].uid)
 
     # The setting is the application's, as Photoshop keeps it: the next window has it on.
     w2 = make_window(qtbot, tmp_path, monkeypatch)

@@ -119,8 +119,11 @@ class SliceCommands:
         doc = w.doc
         if self._chosen_box(doc) is None:
             return
-        # (an auto slice opens as the user slice it becomes on OK, as in Photoshop)
+        # (an auto slice opens as the user slice it becomes on OK, as in Photoshop; while
+        # the slices are locked none is made, so an auto slice's options are refused)
         index = self.chooser.chosen_index(doc)
+        if index is None and self._refused():
+            return
         current = doc.slices[index] if index is not None else \
             model.Slice(self.chooser.chosen_box(doc), uid=model.next_uid(doc.slices))
         shown = [n for n, b, s in model.numbered(doc.width, doc.height, doc.slices)
