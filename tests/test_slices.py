@@ -3,7 +3,8 @@ a dragged slice, the auto slices round it (as Photoshop computes them: checked a
 auto slices Photoshop stored in its own files), choosing, moving, resizing and deleting
 with Slice Select, Slice Options, Slices From Guides, Divide Slice, each one undo step;
 View > Show > Slices and Extras; the PSD's slices resource (1050) read from Photoshop's
-files, written, read back by psd-tools and by us; File > Export > Save Slices."""
+files, written, read back by psd-tools and by us; File > Export > Save for Web (Legacy)'s
+Images Only."""
 from __future__ import annotations
 
 import os

@@ -25,7 +25,10 @@ slice, then a descriptor; 7 and 8: a descriptor only) and written as Photoshop C
 later write it, version 6 with the descriptor after the records (`slices_resource`): the
 user slices (origin 2, 'userGenerated'), the auto slices (origin 0) and last the slice 0
 round the whole canvas that every Photoshop file known here ends with (`psd_tools_files/
-slices.psd`, `ag_psd_files/slices.psd`: Photoshop's own, read by tests/test_slices.py). On reading, user
+slices.psd`, `ag_psd_files/slices.psd`: Photoshop's own, read by tests/test_slices.py). Slice Background Type is kept
+as Photoshop keeps it: each record's a, r, g, b bytes (0, 0, 0, 0 none; alpha 0 over white
+the matte; alpha 255 and the colour) and the descriptor's bgColorType ('None', 'matte',
+'Clr ') with a 'Clr ' slice's bgColor. On reading, user
 and layer-based slices become user slices (a layer-based slice keeps its box, no longer
 following the layer); auto slices are made again.
 """
@@ -54,9 +57,17 @@ class Slice:
     url: str = ""
     target: str = ""
     alt: str = ""           # Alt Tag
-    message: str = ""       # Message Text (kept from a file; not in our dialog)
+    message: str = ""       # Message Text
     image: bool = True      # Slice Type Image (False: No Image)
     uid: int = 0            # Photoshop's sliceID, kept through a save
+    # Slice Background Type: "none", "matte" (Save for Web's matte) or "color" (White,
+    # Black and Other are colours, as Photoshop stores them), and that colour (r, g, b).
+    background: str = "none"
+    background_color: tuple = (255, 255, 255)
+
+
+# Photoshop's ESliceBGColorType values (the descriptor's), by our name.
+BACKGROUND_ENUM = {"none": b"None", "matte": b"matte", "color": b"Clr "}
 
 
 def default_name(base: str, number: int) -> str:
@@ -101,13 +112,18 @@ def numbered(width: int, height: int, slices: Sequence[Slice]
     return [(i, box, s) for i, (box, s) in enumerate(items, 1)]
 
 
+def named(width: int, height: int, slices: Sequence[Slice], base: str
+          ) -> list[tuple[Box, Optional[Slice], str]]:
+    """Every slice as `numbered` orders them, as (box, user slice or None, the name it is
+    written under: its own, else `default_name`)."""
+    return [(box, s, s.name if s is not None and s.name else default_name(base, number))
+            for number, box, s in numbered(width, height, slices)]
+
+
 def name_of(slices: Sequence[Slice], width: int, height: int, base: str, index: int) -> str:
     """The name user slice `slices[index]` is written under (its own, else the default)."""
     target = slices[index]
-    if target.name:
-        return target.name
-    number = next(n for n, _, s in numbered(width, height, slices) if s is target)
-    return default_name(base, number)
+    return next(name for _, s, name in named(width, height, slices, base) if s is target)
 
 
 def slice_at(slices: Sequence[Slice], x: float, y: float) -> Optional[int]:
@@ -226,6 +242,26 @@ def _text(value) -> str:
     return str(getattr(value, "value", value) or "").rstrip("\x00")
 
 
+def _record_background(item) -> tuple[str, tuple]:
+    """A version-6 record's background (its a, r, g, b bytes, as ag-psd reads them: all 0
+    none, alpha 0 the matte, else a colour)."""
+    a, rgb = int(item.alpha), (int(item.red), int(item.green), int(item.blue))
+    if a == 0:
+        return ("none", (255, 255, 255)) if rgb == (0, 0, 0) else ("matte", (255, 255, 255))
+    return "color", rgb
+
+
+def _described_background(d) -> tuple[str, tuple]:
+    """A descriptor's bgColorType and bgColor."""
+    kind = {v: k for k, v in BACKGROUND_ENUM.items()}.get(
+        getattr(d.get(b"bgColorType"), "enum", b"None"), "none")
+    colour = d.get(b"bgColor")
+    if kind != "color" or colour is None:
+        return kind, (255, 255, 255)
+    return kind, tuple(int(round(float(getattr(colour.get(k), "value", colour.get(k)) or 0)))
+                       for k in (b"Rd  ", b"Grn ", b"Bl  "))
+
+
 def read_slices(psd) -> tuple[Slice, ...]:
     """The user slices of psd-tools' `psd` (resource 1050), none when it has none; a
     malformed resource reads as none."""
@@ -239,7 +275,8 @@ def read_slices(psd) -> tuple[Slice, ...]:
             return tuple(Slice(Box.from_corners(*(int(v) for v in item.bbox)),
                                _text(item.name), _text(item.url), _text(item.target),
                                _text(item.alt_tag), _text(item.message),
-                               int(item.slice_type) == 1, int(item.slice_id))
+                               int(item.slice_type) == 1, int(item.slice_id),
+                               *_record_background(item))
                          for item in data.data.items if item.origin in (LAYER, USER))
         out = []
         for d in data.data.get(b"slices", []):
@@ -253,7 +290,7 @@ def read_slices(psd) -> tuple[Slice, ...]:
                              _text(d.get(b"null")), _text(d.get(b"altTag")),
                              _text(d.get(b"Msge")),
                              getattr(d.get(b"Type"), "enum", b"Img ") == b"Img ",
-                             int(d.get(b"sliceID", 0))))
+                             int(d.get(b"sliceID", 0)), *_described_background(d)))
         return tuple(out)
     except (AttributeError, KeyError, TypeError, ValueError):
         return ()
@@ -293,11 +330,15 @@ def slices_resource(doc):
     records, described = [], []
     for box, sid, group, origin, name, s in entries:
         s = s or Slice(box)
+        # (the record's a, r, g, b: 0 none; alpha 0 and white the matte; else the colour)
+        argb = {"none": (0, 0, 0, 0), "matte": (0, 255, 255, 255)}.get(
+            s.background, (255, *s.background_color))
         records.append(SliceV6(slice_id=sid, group_id=group, origin=origin, name=name,
                                slice_type=1 if s.image else 0,
                                bbox=[box.x, box.y, box.x1, box.y1], url=s.url,
                                target=s.target, message=s.message, alt_tag=s.alt,
-                               cell_is_html=True))
+                               cell_is_html=True, alpha=argb[0], red=argb[1], green=argb[2],
+                               blue=argb[3]))
         d = Descriptor(classID=b"null")
         d[b"sliceID"], d[b"groupID"] = Integer(sid), Integer(group)
         d[b"origin"] = Enumerated(b"ESliceOrigin",
@@ -311,7 +352,13 @@ def slices_resource(doc):
         d[b"cellTextIsHTML"], d[b"cellText"] = Bool(True), text("")
         d[b"horzAlign"] = Enumerated(b"ESliceHorzAlign", b"default")
         d[b"vertAlign"] = Enumerated(b"ESliceVertAlign", b"default")
-        d[b"bgColorType"] = Enumerated(b"ESliceBGColorType", b"None")
+        d[b"bgColorType"] = Enumerated(b"ESliceBGColorType", BACKGROUND_ENUM[s.background])
+        if s.background == "color":
+            colour = Descriptor(classID=b"NativeQuad")  # (Photoshop's class)
+            for key, value in zip((b"Rd  ", b"Grn ", b"Bl  ", b"alpha"),
+                                  (*s.background_color, 0)):  # (alpha 0, as Photoshop writes it)
+                colour[key] = Integer(value)
+            d[b"bgColor"] = colour
         for key in (b"topOutset", b"leftOutset", b"bottomOutset", b"rightOutset"):
             d[key] = Integer(0)
         described.append(d)

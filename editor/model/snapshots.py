@@ -1,7 +1,7 @@
 """History snapshots (Photoshop's History panel): named states of a document to go back to.
 
 `Snapshots.take` keeps the document's state as it is now: its layer tree, canvas size,
-selection, guides, paths, patterns, alpha channels and layer comps. The tree is copied by the layers' own
+selection, guides, paths, patterns, alpha channels, layer comps and slices. The tree is copied by the layers' own
 `copy(share=True)` (as autosave's), so a snapshot shares the pixel arrays with the
 document instead of copying them, and is copy-on-write per 64x64 tile (`commands.TILE`,
 the tiles of `PixelEdit`'s own undo). The commands that change pixels wholesale put a new
@@ -94,6 +94,7 @@ class State:
     active: Optional[int]   # the active node's lineage
     channels: tuple = ()    # the alpha channels (immutable, shared)
     layer_comps: object = None  # the layer comps (comp_state.CompsState, immutable)
+    slices: tuple = ()      # the user slices (slices.Slice, immutable)
     # The tiles of its arrays changed in place since it was taken, as they were:
     # id(array) -> {(tx, ty): pixels}. The arrays themselves (which the state holds, so
     # the ids stay theirs) are the document's and go on changing.
@@ -132,7 +133,7 @@ def capture(doc: "Document") -> State:
     return State(doc.width, doc.height, tuple(_shared_copy(n) for n in doc.root.children),
                  doc.selection, doc.selection_mask, doc.guides, doc.paths, doc.path_target,
                  doc.patterns, lineage(doc.active) if doc.active is not None else None,
-                 doc.channels, doc.layer_comps)
+                 doc.channels, doc.layer_comps, doc.slices)
 
 
 # New Snapshot's From: (Photoshop's names) what of the document a snapshot keeps.
@@ -184,15 +185,15 @@ class RestoreState(Command):
         mask = state.as_taken(state.selection_mask) if state.selection_mask is not None else None
         self._other = (state.width, state.height, nodes, state.selection, mask,
                        state.guides, state.paths, state.path_target, state.patterns, active,
-                       state.channels, state.layer_comps)
+                       state.channels, state.layer_comps, state.slices)
         self._bytes = 0
 
     def _swap(self, doc: "Document") -> None:
         current = (doc.width, doc.height, tuple(doc.root.children), doc.selection,
                    doc.selection_mask, doc.guides, doc.paths, doc.path_target, doc.patterns,
-                   doc.active, doc.channels, doc.layer_comps)
+                   doc.active, doc.channels, doc.layer_comps, doc.slices)
         width, height, nodes, selection, mask, guides, paths, target, patterns, active, \
-            channels, comps = self._other
+            channels, comps, slices = self._other
         for node in reversed(current[2]):
             doc._remove(node)
         if (width, height) != (doc.width, doc.height):
@@ -207,6 +208,8 @@ class RestoreState(Command):
         doc._set_channels(channels)
         if comps is not None:
             doc._set_layer_comps(comps)
+        if slices != doc.slices:
+            doc._set_slices(slices)
         doc.set_active(active)
         self._other = current
         # What this step alone keeps alive: the arrays of the nodes it took out that the

@@ -61,6 +61,9 @@ class ViewOptions:
         self.snap_grid = settings.value("view/snap_grid", True, bool)
         # View > Lock Guides: the guides stay put (no drag moves or removes them).
         self.lock_guides = settings.value("view/lock_guides", False, bool)
+        # View > Lock Slices: the slice tools make, move, resize and delete no slice (an
+        # application setting, as Photoshop keeps it, like Lock Guides).
+        self.lock_slices = settings.value("view/lock_slices", False, bool)
         # View > Extras (Ctrl+H) hides what View > Show shows, all at once, without turning
         # each off: back on, the same ones show again (Photoshop's Extras).
         self.extras = settings.value("view/extras", True, bool)

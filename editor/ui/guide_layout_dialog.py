@@ -236,5 +236,5 @@ class GuideLayoutCommands:
         """New guides are shown (View > Show > Guides turned on), as a dragged-out one is."""
         view = self.window.view_commands
         if not view.options.guides:
-            view._toggle("guides")
+            view.toggle("guides")
         view.repaint_canvases()

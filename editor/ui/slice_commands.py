@@ -1,8 +1,10 @@
 """The slice commands: the Slice tool's Slices From Guides, the Slice Select tool's Slice
 Options…, Divide Slice… and Delete Slice (also in View > Slices, with Clear Slices), View >
-Show > Slices (in `view_commands`, with the other View > Show switches), and File > Export > Save Slices…
-(each user slice as its own PNG or JPEG, a job with progress and Cancel). Each edit is one
-undo step (`editor/model/slices.py`); the tools are `tools/slice.py`."""
+Lock Slices (which those that change slices obey), View > Show > Slices (in `view_commands`,
+with the other View > Show switches), and File > Export > Save for Web (Legacy)… (the
+slices as PNG or JPEG files, with their HTML page or alone, a job with progress and
+Cancel: `slices_to_files`). Each edit is one undo step (`editor/model/slices.py`); the
+tools are `tools/slice.py`."""
 from __future__ import annotations
 
 import dataclasses
@@ -19,6 +21,7 @@ from . import dialogs
 from .actions import ActionSpec, SubmenuSpec, has_doc, run_on_doc
 from .file_commands import WaitCursor
 from .slice_dialogs import DivideSliceDialog, SaveSlicesDialog, SliceOptionsDialog
+from .slice_overlay import LOCKED, slices_locked
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -55,10 +58,28 @@ class SliceCommands:
             ActionSpec("clear_slices", "&Clear Slices", self.clear_slices, enabled=has_slices,
                        menu="slices_menu", after="delete_slice", separator=True,
                        tip="Delete every user slice"),
-            ActionSpec("save_slices", "Save &Slices…", self.save_slices, enabled=has_slices,
-                       menu="export_menu", after="layers_to_files",
-                       tip="Each user slice written as an image file of its own"),
+            # (Photoshop's View > Lock Slices: an application setting, like Lock Guides)
+            ActionSpec("lock_slices", "Lock Sl&ices", self.toggle_lock, menu="view",
+                       after="slices_menu", checkable=True,
+                       checked=lambda c: self.window.view_commands.options.lock_slices,
+                       tip="Keep the slices from being made, moved, resized or deleted"),
+            ActionSpec("save_slices", "Save for &Web (Legacy)…", self.save_slices,
+                       "Alt+Shift+Ctrl+S", enabled=has_doc, menu="export_menu",
+                       after="layers_to_files",
+                       tip="The slices as image files, with the HTML page that puts them "
+                           "together or alone"),
         ]
+
+    def toggle_lock(self) -> None:
+        self.window.view_commands.toggle("lock_slices")
+
+    def _refused(self) -> bool:
+        """Whether View > Lock Slices refuses a change to the slices (the status bar says
+        so)."""
+        if slices_locked(self.window.canvas):
+            self.window.status(LOCKED)
+            return True
+        return False
 
     # -- the chosen slice -----------------------------------------------------------------------
     @property
@@ -84,6 +105,9 @@ class SliceCommands:
         return box
 
     def slices_from_guides(self) -> None:
+        if self._refused():
+            return
+
         def make(doc) -> None:
             model.from_guides(doc)
             self.chooser.choose(doc, None)
@@ -95,15 +119,18 @@ class SliceCommands:
         doc = w.doc
         if self._chosen_box(doc) is None:
             return
-        # (an auto slice opens as the user slice it becomes on OK, as in Photoshop)
+        # (an auto slice opens as the user slice it becomes on OK, as in Photoshop; while
+        # the slices are locked none is made, so an auto slice's options are refused)
         index = self.chooser.chosen_index(doc)
+        if index is None and self._refused():
+            return
         current = doc.slices[index] if index is not None else \
             model.Slice(self.chooser.chosen_box(doc), uid=model.next_uid(doc.slices))
         shown = [n for n, b, s in model.numbered(doc.width, doc.height, doc.slices)
                  if (s is current) or (s is None and index is None and b == current.box)]
         base = os.path.splitext(w.session.title)[0]
         self.dialog = dialog = SliceOptionsDialog(w, current, model.default_name(
-            base, shown[0] if shown else 1), doc.size)
+            base, shown[0] if shown else 1), doc.size, slices_locked(w.canvas))
         if not dialog.exec():
             return
         new = dialog.result_slice()
@@ -125,7 +152,7 @@ class SliceCommands:
     def divide_slice(self) -> None:
         w = self.window
         doc = w.doc
-        if self._chosen_box(doc) is None:
+        if self._chosen_box(doc) is None or self._refused():
             return
         self.dialog = dialog = DivideSliceDialog(w, self.chooser.chosen_box(doc))
         if not dialog.exec():
@@ -146,12 +173,15 @@ class SliceCommands:
             self._chosen(canvas.doc, False)
 
     def clear_slices(self) -> None:
+        if self._refused():
+            return
+
         def clear(doc) -> None:
             doc.set_slices((), "Clear Slices")
             self.chooser.choose(doc, None)
         run_on_doc(self.window, FAILURE, clear)
 
-    # -- File > Export > Save Slices… ---------------------------------------------------------
+    # -- File > Export > Save for Web (Legacy)… -----------------------------------------------
     def save_slices(self) -> Optional[Job]:
         w = self.window
         session = w.session
@@ -162,13 +192,16 @@ class SliceCommands:
         folder = os.path.dirname(session.file) if session.file else settings.last_dir()
         start = SlicesToFilesSettings(settings.value("save_slices/folder", folder),
                                       settings.value("save_slices/format", "PNG"),
-                                      settings.value("save_slices/quality", 90, int))
+                                      settings.value("save_slices/quality", 90, int),
+                                      settings.value("save_slices/output", "images"),
+                                      settings.value("save_slices/which", "user"))
         self.dialog = dialog = SaveSlicesDialog(w, start, len(session.doc.slices))
         if not dialog.exec():
             return None
         chosen = dialog.settings()
         for key, value in (("folder", chosen.folder), ("format", chosen.format),
-                           ("quality", chosen.quality)):
+                           ("quality", chosen.quality), ("output", chosen.output),
+                           ("which", chosen.which)):
             settings.set_value(f"save_slices/{key}", value)
         return self.write_slices(chosen)
 
@@ -179,7 +212,8 @@ class SliceCommands:
         try:
             with WaitCursor():
                 prepared = slices_to_files.prepare(session.doc, chosen,
-                                                   os.path.splitext(session.title)[0])
+                                                   os.path.splitext(session.title)[0],
+                                                   session.title)
         except Exception as exc:
             w.report(exc, SAVE_FAILURE)
             return None
@@ -189,7 +223,7 @@ class SliceCommands:
 
         def publish(done) -> None:
             paths = slices_to_files.publish(done)
-            w.status(f"Wrote {len(paths)} slice file{'s' if len(paths) != 1 else ''} to "
+            w.status(f"Wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to "
                      f"{chosen.folder}.")
 
         job = operation_job(slices_to_files.NAME, slices_to_files.run, prepared,

@@ -34,6 +34,15 @@ def shows_slices(canvas: "CanvasView") -> bool:
     return bool(canvas.doc.slices) or getattr(tool, "id", "") in SLICE_TOOLS
 
 
+LOCKED = "The slices are locked: View > Lock Slices unlocks them."
+
+
+def slices_locked(canvas: Optional["CanvasView"]) -> bool:
+    """View > Lock Slices: whether the slice tools and commands leave the slices as they
+    are (a canvas without the View menu's chrome has them unlocked)."""
+    return canvas is not None and canvas.chrome is not None and canvas.chrome.options.lock_slices
+
+
 def selected_slice(canvas: "CanvasView") -> Optional[int]:
     """The uid of the user slice chosen with the slice tools (shown while one is in hand)."""
     tools = canvas.tools

@@ -40,7 +40,7 @@ class ViewCommands:
         and Clear Guides; the window adds Panels last."""
         def toggle(name: str, text: str, key: str, keys=None, after: Optional[str] = "actual",
                    separator: bool = False, menu: str = "view") -> ActionSpec:
-            return ActionSpec(name, text, lambda: self._toggle(key), keys, menu=menu,
+            return ActionSpec(name, text, lambda: self.toggle(key), keys, menu=menu,
                               after=after, separator=separator, checkable=True,
                               checked=lambda c: getattr(self.options, key))
 
@@ -107,7 +107,9 @@ class ViewCommands:
         canvas.setFocus()
         self.view_changed()
 
-    def _toggle(self, key: str) -> None:
+    def toggle(self, key: str) -> None:
+        """Switches View option `key` (its action, named by `OPTION` or by the key, checked
+        as it is now) and redraws the canvases."""
         self.options.set(key, not getattr(self.options, key))
         name = {v: k for k, v in self.OPTION.items()}.get(key, key)
         self.window.actions[name].setChecked(getattr(self.options, key))

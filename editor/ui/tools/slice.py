@@ -6,8 +6,10 @@ Slice Select: click a slice to choose it (an auto slice too), drag inside it to 
 drag its handles to resize it (an auto slice edited becomes a user slice, as Photoshop
 promotes it), Delete or Backspace removes it, a double-click opens Slice Options; the
 options bar has Slice Options…, Divide… and Delete. Both reuse the Marquee tool's drag,
-handles and snapping (as the Crop tool does), on a slice instead of the selection. The
-commands themselves are `slice_commands` (and `editor/model/slices.py`)."""
+handles and snapping (as the Crop tool does), on a slice instead of the selection. While
+View > Lock Slices is on, neither makes, moves, resizes nor deletes a slice (Slice Select
+still chooses one; the status bar says why a drag does nothing). The commands themselves
+are `slice_commands` (and `editor/model/slices.py`)."""
 from __future__ import annotations
 
 import dataclasses
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from editor.model import slices as model
 from engine.box import Box
 
-from ..slice_overlay import SELECTED_COLOR, shows_slices
+from ..slice_overlay import LOCKED, SELECTED_COLOR, shows_slices, slices_locked
 from .marquee import MarqueeTool, handle_points, paint_handles
 
 
@@ -41,6 +43,13 @@ class _SliceBase(MarqueeTool):
         if self._readout is not None:
             self._readout.setText(f"X {box.x}  Y {box.y}   W {box.w}  H {box.h} px"
                                   if box is not None else "No slice chosen")
+
+    def refused(self, canvas) -> bool:
+        """Whether View > Lock Slices refuses an edit now (the status bar saying so)."""
+        if slices_locked(canvas):
+            self.window.status(LOCKED)
+            return True
+        return False
 
     def _chooser(self) -> "SliceSelectTool":
         return self.window.tools.tools["slice_select"]
@@ -82,6 +91,12 @@ class SliceTool(_SliceBase):
 
     def readout_box(self, canvas) -> Optional[Box]:
         return self._chooser().chosen_box(canvas.doc) if canvas is not None else None
+
+    def press(self, canvas, ev) -> None:
+        if self.refused(canvas):
+            self._drag = self._preview = None
+            return
+        super().press(canvas, ev)
 
     def set_box(self, canvas, box: Optional[Box]) -> None:
         if box is None:
@@ -180,6 +195,8 @@ class SliceSelectTool(_SliceBase):
         super().press(canvas, ev)
         if self._drag is not None and self._drag[0] == "new":
             self._drag = None  # (a press off every slice draws nothing)
+        if self._drag is not None and self.refused(canvas):
+            self._drag = None  # (locked: chosen, not moved or resized)
 
     def release(self, canvas, ev) -> None:
         self._kind = self._drag[0] if self._drag is not None else ""
@@ -201,6 +218,8 @@ class SliceSelectTool(_SliceBase):
         index = self.chosen_index(canvas.doc)
         if index is None:
             return False
+        if self.refused(canvas):
+            return True
         model.delete_slice(canvas.doc, index)
         self.choose(canvas.doc, None)
         return True
