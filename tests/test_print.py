@@ -210,3 +210,15 @@ def test_a_large_print_is_a_job_the_window_answers_during_and_cancel_stops(
     qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
     assert w.print_commands.last_result == target and pdf_pages(target)[0] == 1
     assert w.test_errors == []
+
+
+def test_bands_composited_one_at_a_time_make_the_whole_composite(opened, monkeypatch):
+    from editor.ui.autosave import snapshot
+
+    doc = opened.session.doc
+    monkeypatch.setattr(print_commands, "BAND_ROWS", 10)  # 64 rows: 7 bands
+    source = print_commands.Rows.of_document(snapshot(doc), doc.canvas)
+    whole = qimage_to_rgba(print_commands.print_image(doc, doc.canvas))
+    bands = [qimage_to_rgba(source.rows(y0, min(64, y0 + 10))) for y0 in range(0, 64, 10)]
+    assert print_commands.bands(64) == 7 and source.size == (96, 64)
+    assert np.array_equal(np.concatenate(bands), whole)

@@ -8,7 +8,7 @@ import os
 
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from editor.model.shortcut_sets import MODIFIED_DEFAULTS_NAME
 from editor.ui.menu_looks import COLOR_HEX, SHOW_ALL
@@ -171,3 +171,38 @@ def test_switching_workspaces_keeps_the_menus_and_cancel_changes_nothing(
     menu = _open(qtbot, w, "image")
     assert w.actions["trim_image"] not in menu.actions()
     _close(qtbot, menu)
+
+
+def test_a_set_holds_its_menus_new_set_switch_and_an_old_set_file(qtbot, tmp_path,
+                                                                   monkeypatch):
+    settings = _settings(tmp_path)
+    w = make_window(qtbot, tmp_path, monkeypatch, settings=settings)
+    monkeypatch.setattr("editor.ui.dialogs.ask_text", lambda *a, **k: "Mine")
+
+    def new(tab):
+        dialog = tab.window()
+        _click(qtbot, tab, "trim_image", EYE)
+        assert dialog.sets.currentText() == "Photoshop Defaults (modified)"
+        qtbot.mouseClick(dialog.findChild(QPushButton, "NewSet"), Qt.MouseButton.LeftButton)
+        assert dialog.sets.currentText() == "Mine"
+
+    _dialog(qtbot, w, new)
+    assert settings.shortcut_set == "Mine" and w.shortcut_commands.looks["trim_image"].hidden
+
+    def switch(tab):
+        dialog = tab.window()
+        dialog.sets.activated.emit(0)  # Photoshop Defaults: every item shown
+        assert tab.looks == {} and not tab.rows["trim_image"].icon(EYE).isNull()
+        dialog.sets.activated.emit(1)
+        assert tab.look("trim_image").hidden and tab.rows["trim_image"].icon(EYE).isNull()
+        dialog.sets.activated.emit(0)
+
+    _dialog(qtbot, w, switch)
+    assert settings.shortcut_set == "" and w.shortcut_commands.looks == {}
+    # A set written before sets held menus (keys only) loads, with every item shown.
+    path = os.path.join(settings.shortcuts_dir, "Mine.json")
+    json.dump({"version": 1, "keys": {"trim_image": ["F9"]}}, open(path, "w"))
+    settings.shortcut_set = "Mine"
+    again = make_window(qtbot, tmp_path, monkeypatch, settings=settings)
+    assert [k.toString() for k in again.actions["trim_image"].shortcuts()] == ["F9"]
+    assert again.shortcut_commands.looks == {}

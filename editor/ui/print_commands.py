@@ -9,10 +9,11 @@ remembered ("print/…"); Print One Copy prints one copy with them and no dialog
 
 Printing is a job (`window.jobs`, the status bar's progress and Cancel, Esc): the GUI thread
 checks the printer and makes the QPrinter (QPrinterInfo asks the print system, which Qt
-wants on the GUI thread), the worker composites a snapshot of the document (Print One Copy;
-the dialog's preview already holds it) and paints the page in bands of rows, reporting each
-band; a cancel between bands aborts the print run and leaves no PDF. (QPainter on a QPrinter
-works on any thread, as on a QImage.) Print Marks are not offered.
+wants on the GUI thread), the worker paints the page in bands of rows, reporting each band: Print One Copy
+composites each band from a snapshot of the document just before painting it (the dialog's
+preview already holds the whole composite), so a cancel between bands stops it at once,
+aborts the print run and leaves no PDF. (QPainter on a QPrinter works on any thread, as on a
+QImage.) Print Marks are not offered.
 """
 from __future__ import annotations
 
@@ -57,32 +58,51 @@ def page_size_mm(s: PrintSettings) -> tuple[float, float]:
     return (h, w) if s.landscape else (w, h)
 
 
-def print_box(doc, s: PrintSettings) -> Optional[Box]:
+def print_box(doc, s: PrintSettings) -> Box:
     """The part of the document that prints: the selection's box with Print Selected Area
-    (when there is a selection), else None (all of it)."""
+    (when there is a selection), else the canvas."""
     return doc.selection.clip(doc.width, doc.height) if s.selected_area and doc.selection \
-        else None
+        else doc.canvas
 
 
-def print_image(doc, box: Optional[Box]) -> QImage:
-    """The pixels that print: the composite over white, only `box` of it (None: all)."""
+def print_image(doc, box: Box) -> QImage:
+    """The pixels that print inside `box`: the composite over white."""
     rgb = flatten_on_white(composite_document(doc, box))
     h, w = rgb.shape[:2]
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+class Rows:
+    """What a page prints, `size` pixels, given a band of rows at a time: `rows(y0, y1)`.
+    From a whole image (the dialog's), or composited band by band from a document
+    (`Rows.of_document`)."""
+
+    def __init__(self, size: tuple[int, int], rows: Callable[[int, int], QImage]):
+        self.size, self.rows = size, rows
+
+    @classmethod
+    def of_image(cls, image: QImage) -> "Rows":
+        return cls((image.width(), image.height()),
+                   lambda y0, y1: image.copy(0, y0, image.width(), y1 - y0))
+
+    @classmethod
+    def of_document(cls, doc, box: Box) -> "Rows":
+        return cls((box.w, box.h),
+                   lambda y0, y1: print_image(doc, Box(box.x, box.y + y0, box.w, y1 - y0)))
 
 
 def bands(height: int) -> int:
     return max(1, math.ceil(height / BAND_ROWS))
 
 
-def paint_page(painter: QPainter, image: QImage, s: PrintSettings, dots_per_mm: float,
+def paint_page(painter: QPainter, source: Rows, s: PrintSettings, dots_per_mm: float,
                band_done: Callable[[int], None] = lambda _i: None) -> None:
-    """Draws `image` where the settings place it, the painter's origin at the paper's
-    corner and `dots_per_mm` its device's resolution, BAND_ROWS image rows at a time;
+    """Draws `source` where the settings place it, the painter's origin at the paper's
+    corner and `dots_per_mm` its device's resolution, BAND_ROWS rows at a time;
     `band_done(i)` after band i (it may raise Cancelled: the rest is not drawn)."""
-    left, top, w, h = placement(page_size_mm(s), (image.width(), image.height()), s)
+    left, top, w, h = placement(page_size_mm(s), source.size, s)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-    rows = image.height()
+    rows = source.size[1]
     per_row = h * dots_per_mm / rows
     for i in range(bands(rows)):
         y0 = i * BAND_ROWS
@@ -90,8 +110,7 @@ def paint_page(painter: QPainter, image: QImage, s: PrintSettings, dots_per_mm: 
         # where the scaled edges fall between device pixels.
         y1 = min(rows, y0 + BAND_ROWS + 1)
         painter.drawImage(QRectF(left * dots_per_mm, top * dots_per_mm + y0 * per_row,
-                                 w * dots_per_mm, (y1 - y0) * per_row),
-                          image, QRectF(0, y0, image.width(), y1 - y0))
+                                 w * dots_per_mm, (y1 - y0) * per_row), source.rows(y0, y1))
         band_done(i)
 
 
@@ -103,7 +122,7 @@ def page_preview(image: QImage, s: PrintSettings, side: int = PREVIEW_SIDE) -> Q
                  QImage.Format.Format_RGB32)
     out.fill(QColor("white"))
     painter = QPainter(out)
-    paint_page(painter, image, s, dots)
+    paint_page(painter, Rows.of_image(image), s, dots)
     painter.end()
     return out
 
@@ -114,8 +133,8 @@ class PrintError(Exception):
 
 class PrintRun:
     """One print: the QPrinter made and set on the GUI thread (`open_printer`), then
-    `run(progress)` on the job's worker: the composite when not given, the page in bands,
-    the PDF renamed into place. Returns where it went (the PDF's path or the printer's
+    `run(source, progress)` on the job's worker: the page in bands, the PDF renamed into
+    place. Returns where it went (the PDF's path or the printer's
     name); PrintError with one line when it fails, Cancelled when cancelled (nothing
     printed, no PDF left)."""
 
@@ -153,19 +172,18 @@ class PrintRun:
             printer.setPrinterName(s.printer)
         self.printer = printer
 
-    def run(self, image: Callable[[], QImage], progress) -> str:
+    def run(self, source: Rows, progress) -> str:
         s, printer = self.s, self.printer
         try:
-            picture = image()
-            total = 1 + bands(picture.height())
-            progress(1, total)
+            total = bands(source.size[1])
+            progress(0, total)
             painter = QPainter()
             if not painter.begin(printer):
                 raise PrintError(f"the printer '{s.printer}' could not start")
             try:
                 # one page: a printer repeats it `copies` times; Qt's PDF output holds it once
-                paint_page(painter, picture, s, printer.resolution() / 25.4,
-                           lambda i: progress(2 + i, total))
+                paint_page(painter, source, s, printer.resolution() / 25.4,
+                           lambda i: progress(1 + i, total))
             except Cancelled:
                 printer.abort()  # (a printer's spool dropped; the PDF's temp file goes below)
                 painter.end()
@@ -441,12 +459,11 @@ class PrintCommands:
             return None
         chosen = dialog.settings()
         self._remember(chosen)
-        image = dialog.image()  # (made for the preview)
-        return self._print(lambda: image, chosen)
+        return self._print(Rows.of_image(dialog.image()), chosen)  # (made for the preview)
 
     def print_one_copy(self) -> Optional[Job]:
         """File > Print One Copy: the last settings, one copy, no dialog; the composite is
-        made on the job's worker from a snapshot of the document."""
+        made band by band on the job's worker from a snapshot of the document."""
         self.last_result = None
         doc = self._front_doc()
         if doc is None:
@@ -454,10 +471,9 @@ class PrintCommands:
         s = replace(self.last_settings(), ppi=doc.resolution)
         if s.selected_area and doc.selection is None:
             s = replace(s, selected_area=False)
-        snap, box = snapshot(doc), print_box(doc, s)
-        return self._print(lambda: print_image(snap, box), s, copies=1)
+        return self._print(Rows.of_document(snapshot(doc), print_box(doc, s)), s, copies=1)
 
-    def _print(self, image: Callable[[], QImage], s: PrintSettings,
+    def _print(self, source: Rows, s: PrintSettings,
                copies: Optional[int] = None) -> Optional[Job]:
         """The print as a job; a printer that is not there, or a PDF folder that cannot be
         written, is one status line and no job."""
@@ -473,5 +489,5 @@ class PrintCommands:
             self.window.status(f"Printed to {where}.")
 
         return self.window.jobs.submit(
-            Job(JOB_NAME, lambda progress: run.run(image, progress), on_finished=done,
+            Job(JOB_NAME, lambda progress: run.run(source, progress), on_finished=done,
                 on_cancelled=run.discard), failure_title="Could not print")
