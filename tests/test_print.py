@@ -1,17 +1,21 @@
 """File > Print… and Print One Copy (print_commands.py) driven through the real window:
 a PDF written via the dialog, placement by scale, the last settings reused, Print
-Selected Area, and a bad path reported in one line."""
+Selected Area, a bad path reported in one line, and a print of a large document that runs
+as a job while the window answers, cancelled with the status bar's Cancel."""
 import os
 import re
+import threading
 
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from editor.jobs import CANCELLED
 from editor.model.print_layout import PDF
+from editor.ui import print_commands
 from editor.ui.qimage import qimage_to_rgba
 from engine.box import Box
-from ui_helpers import in_modal_dialog
+from ui_helpers import in_modal_dialog, open_photo
 
 MM_PER_PT = 25.4 / 72
 
@@ -36,6 +40,7 @@ def ink_box(image):
 def print_via_dialog(qtbot, w, drive):
     """File > Print… (Ctrl+P's action) with `drive` setting the dialog; what it returned."""
     in_modal_dialog(qtbot, w.actions["print"].trigger, drive, "PrintDialog")
+    qtbot.waitUntil(lambda: not w.jobs.busy)  # (the print's job)
     return w.print_commands.last_result
 
 
@@ -107,6 +112,7 @@ def test_print_one_copy_uses_last_settings(opened, qtbot, tmp_path):
     w.actions["print_one_copy"].trigger()  # no dialog: it would block here
     modal.append(QApplication.activeModalWidget())
     assert modal == [None]
+    qtbot.waitUntil(lambda: not w.jobs.busy)
     count, boxes = pdf_pages(first)
     assert count == 1
     assert boxes[0][0] == pytest.approx(210, abs=1) and boxes[0][1] == pytest.approx(148, abs=1)
@@ -152,3 +158,67 @@ def test_unwritable_pdf_path_is_one_status_line(opened, qtbot, tmp_path):
     assert message.startswith("Could not print:") and "\n" not in message
     assert not os.path.exists(bad)
     assert w.test_errors == []
+
+
+def test_a_large_print_is_a_job_the_window_answers_during_and_cancel_stops(
+        qtbot, tmp_path, monkeypatch):
+    from ui_helpers import make_window
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, 1800, 1200)  # 5 bands of 256 rows
+    target = str(tmp_path / "big.pdf")
+    w.settings.set_value("print/printer", PDF)
+    w.settings.set_value("print/pdf_path", target)
+    # The worker waits after its first band until the test has used the window: a print on
+    # the GUI thread would never let the test's clicks through (and fail on `answered`).
+    first_band, go_on = threading.Event(), threading.Event()
+    painted = []
+    real = print_commands.paint_page
+
+    def paint_page(painter, image, s, dots, band_done=lambda i: None):
+        def done(i):
+            painted.append(i)
+            if i == 0:
+                first_band.set()
+                go_on.wait(20)
+            band_done(i)
+        real(painter, image, s, dots, done)
+
+    monkeypatch.setattr(print_commands, "paint_page", paint_page)
+    job = w.print_commands.print_one_copy()
+    assert job is not None and job.name == "Print"
+    qtbot.waitUntil(first_band.is_set, timeout=20000)
+    # The window answers: a menu command runs, the status bar shows the job and its Cancel.
+    answered = []
+    w.actions["panel_histogram"].trigger()
+    answered.append(w.docks["histogram"].isVisible())
+    assert answered == [True]
+    status = w.jobs.status
+    qtbot.waitUntil(lambda: status.isVisible() and status.label.text().startswith("Print"))
+    qtbot.mouseClick(status.cancel_button, print_commands.Qt.MouseButton.LeftButton)
+    go_on.set()
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert job.state == CANCELLED
+    assert painted == [0]  # cancelled between bands: the rest was never drawn
+    assert not os.path.exists(target)
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".print-")]
+    assert w.print_commands.last_result is None
+    assert w.statusBar().currentMessage() == "Print cancelled."
+    # The same print, not cancelled, completes: every band, a one-page PDF.
+    monkeypatch.setattr(print_commands, "paint_page", real)
+    w.print_commands.print_one_copy()
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert w.print_commands.last_result == target and pdf_pages(target)[0] == 1
+    assert w.test_errors == []
+
+
+def test_bands_composited_one_at_a_time_make_the_whole_composite(opened, monkeypatch):
+    from editor.ui.autosave import snapshot
+
+    doc = opened.session.doc
+    monkeypatch.setattr(print_commands, "BAND_ROWS", 10)  # 64 rows: 7 bands
+    source = print_commands.Rows.of_document(snapshot(doc), doc.canvas)
+    whole = qimage_to_rgba(print_commands.print_image(doc, doc.canvas))
+    bands = [qimage_to_rgba(source.rows(y0, min(64, y0 + 10))) for y0 in range(0, 64, 10)]
+    assert print_commands.bands(64) == 7 and source.size == (96, 64)
+    assert np.array_equal(np.concatenate(bands), whole)

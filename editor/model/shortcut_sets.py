@@ -1,12 +1,16 @@
-"""Keyboard shortcut sets (Edit > Keyboard Shortcuts): the user's sets as files, and the
-summary page Summarize writes. No Qt: keys are the editor's portable key text ("Ctrl+Shift+Z",
-"B"), compared as given.
+"""Keyboard shortcut and menu sets (Edit > Keyboard Shortcuts and Menus): the user's sets as
+files, and the summary page Summarize writes. No Qt: keys are the editor's portable key text
+("Ctrl+Shift+Z", "B"), compared as given.
 
 A keymap maps a command id (a window action's name; `tool:<id>` for a tool) to its keys,
-in order. A set file stores only what differs from Layered's defaults ("Photoshop
-Defaults"), so a command added in a later version keeps its default keys in an old set:
+in order. A set's menu looks map a menu item's id (an action's name, `menu:<key>` for a
+submenu, `panel:<dock>:<text>` for a panel menu's item) to whether the item is hidden and
+its colour. As in Photoshop, one set holds both. A set file stores only what differs from
+Layered's defaults ("Photoshop Defaults": every item shown, no colour), so a command added
+in a later version keeps its default keys in an old set:
 
-    {"version": 1, "keys": {"copy": ["Ctrl+C", "F3"], "tool:brush": ["K"], "trim": []}}
+    {"version": 1, "keys": {"copy": ["Ctrl+C", "F3"], "tool:brush": ["K"], "trim": []},
+     "menus": {"trim": {"hidden": true}, "copy": {"color": "red"}}}
 
 An unreadable or malformed file raises DocumentError in one line (`preset_file`); the
 window loads the defaults instead (`preset_file.load_or_default`).
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import html
 import os
+from dataclasses import dataclass
 from typing import Iterable
 
 from . import preset_file
@@ -26,25 +31,57 @@ MODIFIED_DEFAULTS_NAME = "Photoshop Defaults (modified)"
 SUFFIX = ".json"
 VERSION = 1
 
+# Photoshop's menu item colours, in its order ("none": the menu's own background).
+COLORS = ("none", "red", "orange", "yellow", "green", "blue", "violet", "gray")
+
 Keymap = dict[str, list[str]]
 
 
-def load(path: str) -> Keymap:
-    """A set file's changes to the defaults; DocumentError for a damaged one."""
+@dataclass(frozen=True)
+class MenuLook:
+    """How a menu shows an item: hidden (Show All Menu Items shows it for a while) and its
+    background colour (one of COLORS)."""
+
+    hidden: bool = False
+    color: str = "none"
+
+
+PLAIN = MenuLook()
+MenuLooks = dict[str, MenuLook]  # only the items that are not PLAIN
+
+
+def load(path: str) -> tuple[Keymap, MenuLooks]:
+    """A set file's changes to the defaults: its keys and its menu looks (a file written
+    before sets held menus has none); DocumentError for a damaged one."""
     data = preset_file.read_json(path)
     keys = data.get("keys") if isinstance(data, dict) else None
+    menus = data.get("menus", {}) if isinstance(data, dict) else None
     if not isinstance(keys, dict) or not all(
             isinstance(k, str) and isinstance(v, list) and all(isinstance(s, str) for s in v)
-            for k, v in keys.items()):
+            for k, v in keys.items()) or not isinstance(menus, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("hidden", False), bool)
+            and v.get("color", "none") in COLORS for v in menus.values()):
         raise DocumentError(f"Could not read {os.path.basename(path)}: it is not a keyboard "
-                            "shortcut set.")
-    return {k: list(v) for k, v in keys.items()}
+                            "shortcut and menu set.")
+    looks = {k: MenuLook(v.get("hidden", False), v.get("color", "none"))
+             for k, v in menus.items()}
+    return {k: list(v) for k, v in keys.items()}, {k: v for k, v in looks.items() if v != PLAIN}
 
 
-def save(path: str, changes: Keymap) -> None:
+def save(path: str, changes: Keymap, looks: MenuLooks) -> None:
     """Writes a set's changes to the defaults (atomically; SaveError on failure)."""
+    menus = {}
+    for k, look in sorted(looks.items()):
+        entry = {}
+        if look.hidden:
+            entry["hidden"] = True
+        if look.color != "none":
+            entry["color"] = look.color
+        if entry:
+            menus[k] = entry
     preset_file.write_json(path, {"version": VERSION,
-                                  "keys": {k: list(v) for k, v in sorted(changes.items())}})
+                                  "keys": {k: list(v) for k, v in sorted(changes.items())},
+                                  "menus": menus})
 
 
 def changes(keymap: Keymap, defaults: Keymap) -> Keymap:

@@ -5,15 +5,23 @@ What prints is the flattened composite (`composite_document`, as the exports use
 white, sRGB as displayed, placed on the page by `model/print_layout.py`; the dialog's
 preview is the same painting (`paint_page`) on a QImage of the page. A PDF is written to a
 temporary file beside the chosen one and renamed over it when complete. The settings are
-remembered ("print/…"); Print One Copy prints one copy with them and no dialog. Printing
-runs on the GUI thread (with a wait cursor). Print Marks are not offered.
+remembered ("print/…"); Print One Copy prints one copy with them and no dialog.
+
+Printing is a job (`window.jobs`, the status bar's progress and Cancel, Esc): the GUI thread
+checks the printer and makes the QPrinter (QPrinterInfo asks the print system, which Qt
+wants on the GUI thread), the worker paints the page in bands of rows, reporting each band: Print One Copy
+composites each band from a snapshot of the document just before painting it (the dialog's
+preview already holds the whole composite), so a cancel between bands stops it at once,
+aborts the print run and leaves no PDF. (QPainter on a QPrinter works on any thread, as on a
+QImage.) Print Marks are not offered.
 """
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from dataclasses import asdict, replace
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPixmap
@@ -23,18 +31,24 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QVBoxLayout)
 
+from editor.jobs import Job
 from editor.model.images import flatten_on_white
 from editor.model.print_layout import (PAPERS, PDF, UNITS, PrintSettings, effective_scale,
                                        natural_size_mm, placement)
 from editor.model.render import composite_document
+from engine.box import Box
+from engine.errors import Cancelled
 
 from .actions import ActionSpec, has_doc
+from .autosave import snapshot
 from .file_commands import WaitCursor
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
 
 PREVIEW_SIDE = 300  # the preview's longer side, screen pixels
+BAND_ROWS = 256  # image rows painted between two progress reports (and cancel checks)
+JOB_NAME = "Print"
 
 
 def page_size_mm(s: PrintSettings) -> tuple[float, float]:
@@ -44,23 +58,60 @@ def page_size_mm(s: PrintSettings) -> tuple[float, float]:
     return (h, w) if s.landscape else (w, h)
 
 
-def print_image(doc, s: PrintSettings) -> QImage:
-    """The pixels that print: the composite over white, only the selection's box with
-    Print Selected Area (when there is a selection)."""
-    box = doc.selection.clip(doc.width, doc.height) if s.selected_area and doc.selection \
-        else None
+def print_box(doc, s: PrintSettings) -> Box:
+    """The part of the document that prints: the selection's box with Print Selected Area
+    (when there is a selection), else the canvas."""
+    return doc.selection.clip(doc.width, doc.height) if s.selected_area and doc.selection \
+        else doc.canvas
+
+
+def print_image(doc, box: Box) -> QImage:
+    """The pixels that print inside `box`: the composite over white."""
     rgb = flatten_on_white(composite_document(doc, box))
     h, w = rgb.shape[:2]
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
-def paint_page(painter: QPainter, image: QImage, s: PrintSettings, dots_per_mm: float) -> None:
-    """Draws `image` where the settings place it, the painter's origin at the paper's
-    corner and `dots_per_mm` its device's resolution."""
-    left, top, w, h = placement(page_size_mm(s), (image.width(), image.height()), s)
+class Rows:
+    """What a page prints, `size` pixels, given a band of rows at a time: `rows(y0, y1)`.
+    From a whole image (the dialog's), or composited band by band from a document
+    (`Rows.of_document`)."""
+
+    def __init__(self, size: tuple[int, int], rows: Callable[[int, int], QImage]):
+        self.size, self.rows = size, rows
+
+    @classmethod
+    def of_image(cls, image: QImage) -> "Rows":
+        return cls((image.width(), image.height()),
+                   lambda y0, y1: image.copy(0, y0, image.width(), y1 - y0))
+
+    @classmethod
+    def of_document(cls, doc, box: Box) -> "Rows":
+        return cls((box.w, box.h),
+                   lambda y0, y1: print_image(doc, Box(box.x, box.y + y0, box.w, y1 - y0)))
+
+
+def bands(height: int) -> int:
+    return max(1, math.ceil(height / BAND_ROWS))
+
+
+def paint_page(painter: QPainter, source: Rows, s: PrintSettings, dots_per_mm: float,
+               band_done: Callable[[int], None] = lambda _i: None) -> None:
+    """Draws `source` where the settings place it, the painter's origin at the paper's
+    corner and `dots_per_mm` its device's resolution, BAND_ROWS rows at a time;
+    `band_done(i)` after band i (it may raise Cancelled: the rest is not drawn)."""
+    left, top, w, h = placement(page_size_mm(s), source.size, s)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-    painter.drawImage(QRectF(left * dots_per_mm, top * dots_per_mm, w * dots_per_mm,
-                             h * dots_per_mm), image)
+    rows = source.size[1]
+    per_row = h * dots_per_mm / rows
+    for i in range(bands(rows)):
+        y0 = i * BAND_ROWS
+        # One row more than the band, under the next band's first: no seam between bands
+        # where the scaled edges fall between device pixels.
+        y1 = min(rows, y0 + BAND_ROWS + 1)
+        painter.drawImage(QRectF(left * dots_per_mm, top * dots_per_mm + y0 * per_row,
+                                 w * dots_per_mm, (y1 - y0) * per_row), source.rows(y0, y1))
+        band_done(i)
 
 
 def page_preview(image: QImage, s: PrintSettings, side: int = PREVIEW_SIDE) -> QImage:
@@ -71,7 +122,7 @@ def page_preview(image: QImage, s: PrintSettings, side: int = PREVIEW_SIDE) -> Q
                  QImage.Format.Format_RGB32)
     out.fill(QColor("white"))
     painter = QPainter(out)
-    paint_page(painter, image, s, dots)
+    paint_page(painter, Rows.of_image(image), s, dots)
     painter.end()
     return out
 
@@ -80,47 +131,77 @@ class PrintError(Exception):
     pass
 
 
-def print_to(image: QImage, s: PrintSettings, copies: Optional[int] = None) -> str:
-    """Prints `image` with the settings; returns where it went (the PDF's path or the
-    printer's name). Raises PrintError with one line."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setFullPage(True)  # the painter's origin is the paper's corner
-    printer.setPageLayout(QPageLayout(
-        QPageSize(getattr(QPageSize.PageSizeId, s.paper)),
-        QPageLayout.Orientation.Landscape if s.landscape else QPageLayout.Orientation.Portrait,
-        QMarginsF()))
-    printer.setCopyCount(copies or s.copies)
-    temp = None
-    if s.printer == PDF:
-        if not s.pdf_path:
-            raise PrintError("no PDF file chosen")
-        folder = os.path.dirname(os.path.abspath(s.pdf_path))
+class PrintRun:
+    """One print: the QPrinter made and set on the GUI thread (`open_printer`), then
+    `run(source, progress)` on the job's worker: the page in bands, the PDF renamed into
+    place. Returns where it went (the PDF's path or the printer's
+    name); PrintError with one line when it fails, Cancelled when cancelled (nothing
+    printed, no PDF left)."""
+
+    def __init__(self, s: PrintSettings, copies: Optional[int] = None):
+        self.s = s
+        self.copies = copies or s.copies
+        self.temp: Optional[str] = None
+        self.printer: Optional[QPrinter] = None
+
+    def open_printer(self) -> None:
+        """The QPrinter for the settings (GUI thread); PrintError for a printer that is not
+        there or a folder that cannot be written."""
+        s = self.s
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setFullPage(True)  # the painter's origin is the paper's corner
+        printer.setPageLayout(QPageLayout(
+            QPageSize(getattr(QPageSize.PageSizeId, s.paper)),
+            QPageLayout.Orientation.Landscape if s.landscape
+            else QPageLayout.Orientation.Portrait, QMarginsF()))
+        printer.setCopyCount(self.copies)
+        if s.printer == PDF:
+            if not s.pdf_path:
+                raise PrintError("no PDF file chosen")
+            folder = os.path.dirname(os.path.abspath(s.pdf_path))
+            try:
+                fd, self.temp = tempfile.mkstemp(suffix=".pdf", prefix=".print-", dir=folder)
+                os.close(fd)
+            except OSError as exc:
+                raise PrintError(f"cannot write in {folder}: {exc.strerror}") from None
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(self.temp)
+        else:
+            if s.printer not in QPrinterInfo.availablePrinterNames():
+                raise PrintError(f"no printer named '{s.printer}'")
+            printer.setPrinterName(s.printer)
+        self.printer = printer
+
+    def run(self, source: Rows, progress) -> str:
+        s, printer = self.s, self.printer
         try:
-            fd, temp = tempfile.mkstemp(suffix=".pdf", prefix=".print-", dir=folder)
-            os.close(fd)
-        except OSError as exc:
-            raise PrintError(f"cannot write in {folder}: {exc.strerror}") from None
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(temp)
-    else:
-        if s.printer not in QPrinterInfo.availablePrinterNames():
-            raise PrintError(f"no printer named '{s.printer}'")
-        printer.setPrinterName(s.printer)
-    try:
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise PrintError(f"the printer '{s.printer}' could not start")
-        # one page: a printer repeats it `copies` times; Qt's PDF output holds it once
-        paint_page(painter, image, s, printer.resolution() / 25.4)
-        if not painter.end():
-            raise PrintError("the printer did not finish")
-        if temp is not None:
-            os.replace(temp, s.pdf_path)
-            temp = None
-    finally:
-        if temp is not None and os.path.exists(temp):
-            os.remove(temp)
-    return s.pdf_path if s.printer == PDF else s.printer
+            total = bands(source.size[1])
+            progress(0, total)
+            painter = QPainter()
+            if not painter.begin(printer):
+                raise PrintError(f"the printer '{s.printer}' could not start")
+            try:
+                # one page: a printer repeats it `copies` times; Qt's PDF output holds it once
+                paint_page(painter, source, s, printer.resolution() / 25.4,
+                           lambda i: progress(1 + i, total))
+            except Cancelled:
+                printer.abort()  # (a printer's spool dropped; the PDF's temp file goes below)
+                painter.end()
+                raise
+            if not painter.end():
+                raise PrintError("the printer did not finish")
+            if self.temp is not None:
+                os.replace(self.temp, s.pdf_path)
+                self.temp = None
+        finally:
+            self.discard()
+        return s.pdf_path if s.printer == PDF else s.printer
+
+    def discard(self) -> None:
+        """Removes the temporary PDF of a print that did not complete."""
+        if self.temp is not None and os.path.exists(self.temp):
+            os.remove(self.temp)
+        self.temp = None
 
 
 def _row(*items) -> QHBoxLayout:
@@ -267,7 +348,7 @@ class PrintDialog(QDialog):
         key = self.selected_area.isChecked() and self.selected_area.isEnabled()
         if key not in self._images:
             with WaitCursor():
-                self._images[key] = print_image(self.doc, self.settings())
+                self._images[key] = print_image(self.doc, print_box(self.doc, self.settings()))
         return self._images[key]
 
     def preview_image(self) -> QImage:
@@ -360,8 +441,8 @@ class PrintCommands:
         self.window.tools.end_mode(commit=True)
         return session.doc
 
-    def print_dialog(self) -> Optional[str]:
-        """File > Print…: returns where it printed (None when cancelled or failed)."""
+    def print_dialog(self) -> Optional[Job]:
+        """File > Print…: the print's job (None when cancelled or refused)."""
         self.last_result = None
         doc = self._front_doc()
         if doc is None:
@@ -378,10 +459,11 @@ class PrintCommands:
             return None
         chosen = dialog.settings()
         self._remember(chosen)
-        return self._print(dialog.image(), chosen)
+        return self._print(Rows.of_image(dialog.image()), chosen)  # (made for the preview)
 
-    def print_one_copy(self) -> Optional[str]:
-        """File > Print One Copy: the last settings, one copy, no dialog."""
+    def print_one_copy(self) -> Optional[Job]:
+        """File > Print One Copy: the last settings, one copy, no dialog; the composite is
+        made band by band on the job's worker from a snapshot of the document."""
         self.last_result = None
         doc = self._front_doc()
         if doc is None:
@@ -389,17 +471,23 @@ class PrintCommands:
         s = replace(self.last_settings(), ppi=doc.resolution)
         if s.selected_area and doc.selection is None:
             s = replace(s, selected_area=False)
-        with WaitCursor():
-            image = print_image(doc, s)
-        return self._print(image, s, copies=1)
+        return self._print(Rows.of_document(snapshot(doc), print_box(doc, s)), s, copies=1)
 
-    def _print(self, image: QImage, s: PrintSettings, copies: Optional[int] = None):
+    def _print(self, source: Rows, s: PrintSettings,
+               copies: Optional[int] = None) -> Optional[Job]:
+        """The print as a job; a printer that is not there, or a PDF folder that cannot be
+        written, is one status line and no job."""
+        run = PrintRun(s, copies)
         try:
-            with WaitCursor():
-                where = print_to(image, s, copies)
+            run.open_printer()
         except PrintError as exc:
             self.window.status(f"Could not print: {exc}.")
             return None
-        self.window.status(f"Printed to {where}.")
-        self.last_result = where
-        return where
+
+        def done(where: str) -> None:
+            self.last_result = where
+            self.window.status(f"Printed to {where}.")
+
+        return self.window.jobs.submit(
+            Job(JOB_NAME, lambda progress: run.run(source, progress), on_finished=done,
+                on_cancelled=run.discard), failure_title="Could not print")

@@ -1,6 +1,7 @@
-"""Edit > Keyboard Shortcuts… (Alt+Shift+Ctrl+K), the window's side: its keys as a keymap
-(`editor.model.shortcut_sets`), a keymap put on its actions and tools, and the set the user
-chose loaded when the window starts.
+"""Edit > Keyboard Shortcuts and Menus… (Alt+Shift+Ctrl+K), the window's side: its keys as a
+keymap (`editor.model.shortcut_sets`), a keymap put on its actions and tools, the set's menu
+looks put on the menus (`menu_looks.MenuDresser`), and the set the user chose loaded when
+the window starts.
 
 Command ids are the window's action names and `tool:<id>` for the tools. Layered's own keys
 ("Photoshop Defaults") are what the actions and tools have when the window is built, before
@@ -17,10 +18,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from editor.model import preset_file, shortcut_sets
-from editor.model.shortcut_sets import DEFAULTS_NAME, Keymap
+from editor.model.shortcut_sets import DEFAULTS_NAME, Keymap, MenuLooks
 
 from .actions import ActionSpec, show_tool_keys
 from .dialogs import menu_text
+from .menu_looks import MenuDresser
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -87,10 +89,19 @@ class ShortcutCommands:
     def __init__(self, window: "MainWindow"):
         self.window = window
         self.defaults: Keymap = {}
+        self.dresser = MenuDresser(window)
 
     def action_specs(self) -> list[ActionSpec]:
-        return [ActionSpec("keyboard_shortcuts", "&Keyboard Shortcuts…", self.edit,
+        return [ActionSpec("keyboard_shortcuts", "&Keyboard Shortcuts and Menus…", self.edit,
                            "Alt+Shift+Ctrl+K", menu="edit", after="models")]
+
+    @property
+    def looks(self) -> MenuLooks:
+        """The menu looks the menus have now."""
+        return dict(self.dresser.looks)
+
+    def apply_looks(self, looks: MenuLooks) -> None:
+        self.dresser.looks = dict(looks)
 
     @property
     def folder(self) -> str:
@@ -118,19 +129,22 @@ class ShortcutCommands:
         """Notes Layered's own keys, then puts the user's set on the window; a set that is
         missing or damaged is one line in the status bar, and the defaults stay."""
         self.defaults = self.keymap()
+        self.dresser.attach_all()
         name = self.window.settings.shortcut_set
         if name and name != DEFAULTS_NAME:
-            keymap, ok = self.load_set(name, self.window.status)
+            keymap, looks, ok = self.load_set(name, self.window.status)
             self.apply(keymap)
+            self.apply_looks(looks)
             if not ok:
                 self.window.settings.shortcut_set = ""
 
-    def load_set(self, name: str, note: Callable[[str], None]) -> tuple[Keymap, bool]:
-        """The set `name` (the defaults with its changes), and whether it loaded: a missing
-        or damaged file gives `note` one line and the defaults (a damaged one is kept aside
-        as NAME.json.damaged, `preset_file.load_or_default`)."""
+    def load_set(self, name: str, note: Callable[[str], None]
+                 ) -> tuple[Keymap, MenuLooks, bool]:
+        """The set `name` (the defaults with its changes: keys and menu looks), and whether
+        it loaded: a missing or damaged file gives `note` one line and the defaults (a
+        damaged one is kept aside as NAME.json.damaged, `preset_file.load_or_default`)."""
         if name == DEFAULTS_NAME:
-            return self.copy_defaults(), True
+            return self.copy_defaults(), {}, True
         failed = []
 
         def told(line: str) -> None:
@@ -141,13 +155,14 @@ class ShortcutCommands:
             path = shortcut_sets.path_for(self.folder, name)
         except Exception as exc:
             told(str(exc))
-            return self.copy_defaults(), False
+            return self.copy_defaults(), {}, False
         if not os.path.exists(path):
             told(f"The keyboard shortcut set '{name}' is missing ({path}).")
-            return self.copy_defaults(), False
-        changed = preset_file.load_or_default(path, shortcut_sets.load, dict, told)
+            return self.copy_defaults(), {}, False
+        changed, looks = preset_file.load_or_default(path, shortcut_sets.load,
+                                                     lambda: ({}, {}), told)
         changed = {k: [p for p in map(portable, v) if p] for k, v in changed.items()}
-        return shortcut_sets.merged(self.defaults, changed), not failed
+        return shortcut_sets.merged(self.defaults, changed), looks, not failed
 
     def copy_defaults(self) -> Keymap:
         return {k: list(v) for k, v in self.defaults.items()}

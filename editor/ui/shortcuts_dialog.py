@@ -1,14 +1,15 @@
-"""The Keyboard Shortcuts dialog (Edit > Keyboard Shortcuts…, Alt+Shift+Ctrl+K), as
-Photoshop's: a Set (Photoshop Defaults, the user's sets), Shortcuts For (Application Menus,
-Tools), every command with its keys in a tree by menu; a click on a shortcut cell records a
-key; Add Shortcut, Delete Shortcut, Use Default; a key taken from another command is said
-at the bottom (Accept, Accept and Go to Conflict, Undo Changes); Summarize writes the keys
-as an HTML page.
+"""The Keyboard Shortcuts and Menus dialog (Edit > Keyboard Shortcuts and Menus…,
+Alt+Shift+Ctrl+K), as Photoshop's: a Set (Photoshop Defaults, the user's sets) over two tabs.
+Keyboard Shortcuts: Shortcuts For (Application Menus, Tools), every command with its keys in
+a tree by menu; a click on a shortcut cell records a key; Add Shortcut, Delete Shortcut, Use
+Default; a key taken from another command is said at the bottom (Accept, Accept and Go to
+Conflict, Undo Changes); Summarize writes the keys as an HTML page. Menus: each menu item's
+visibility and colour (`menus_tab`).
 
-The dialog edits a copy of the keys (`working`); OK puts it on the window
-(`ShortcutCommands.apply`), writes the set's file when it changed (a changed default set
-becomes "Photoshop Defaults (modified)") and keeps the set's name for the next start;
-Cancel leaves the window's keys as they were.
+The dialog edits a copy of the keys (`working`) and of the menu looks (the Menus tab's);
+OK puts them on the window (`ShortcutCommands.apply`, `apply_looks`), writes the set's file
+when it changed (a changed default set becomes "Photoshop Defaults (modified)") and keeps
+the set's name for the next start; Cancel leaves the window as it was.
 """
 from __future__ import annotations
 
@@ -18,14 +19,16 @@ from typing import TYPE_CHECKING, Optional
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QHeaderView, QKeySequenceEdit,
-                               QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-                               QWidget)
+                               QLabel, QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from editor.model import preset_file, shortcut_sets
 from editor.model.errors import DocumentError
-from editor.model.shortcut_sets import DEFAULTS_NAME, MODIFIED_DEFAULTS_NAME, Keymap
+from editor.model.shortcut_sets import DEFAULTS_NAME, MODIFIED_DEFAULTS_NAME, Keymap, MenuLooks
 
 from . import dialogs
+from .menu_looks import menu_items
+from .menus_tab import MenusTab
 from .shortcut_commands import MENUS, TOOL, TOOLS, commands, portable
 from .tools.toolbox import group_of
 
@@ -88,7 +91,7 @@ class ShortcutsDialog(QDialog):
         self.window_ = owner.window
         self.settings = owner.window.settings
         self.setObjectName("KeyboardShortcutsDialog")
-        self.setWindowTitle("Keyboard Shortcuts")
+        self.setWindowTitle("Keyboard Shortcuts and Menus")
         self.commands = commands(owner.window)
         self.by_id = {c.id: c for c in self.commands}
         self.defaults = owner.defaults
@@ -96,6 +99,7 @@ class ShortcutsDialog(QDialog):
         self.set_name = name if name in self._set_names() else DEFAULTS_NAME
         self.saved: Keymap = owner.keymap()  # the set as the window has it
         self.working: Keymap = _copy(self.saved)
+        self.saved_looks: MenuLooks = owner.looks
         # The last change that took a key from other commands: (keys before, those commands).
         self.pending: Optional[tuple[Keymap, list[str]]] = None
         self.adding: Optional[str] = None  # a command showing an empty row for a new key
@@ -108,7 +112,7 @@ class ShortcutsDialog(QDialog):
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Set:"))
         self.sets = QComboBox()
@@ -119,7 +123,17 @@ class ShortcutsDialog(QDialog):
         self.save_button = self._button("Save Set", "SaveSet", self.save_set, top)
         self.new_button = self._button("New Set…", "NewSet", self.new_set, top)
         self.delete_set_button = self._button("Delete Set", "DeleteSet", self.delete_set, top)
-        layout.addLayout(top)
+        outer.addLayout(top)
+        body = QHBoxLayout()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("ShortcutTabs")
+        keys_tab = QWidget()
+        layout = QVBoxLayout(keys_tab)
+        self.tabs.addTab(keys_tab, "Keyboard Shortcuts")
+        self.menus_tab = MenusTab(menu_items(self.window_), self.saved_looks,
+                                  self._update_set_label)
+        self.tabs.addTab(self.menus_tab, "Menus")
+        body.addWidget(self.tabs, 1)
         area = QHBoxLayout()
         area.addWidget(QLabel("Shortcuts For:"))
         self.area = QComboBox()
@@ -150,8 +164,12 @@ class ShortcutsDialog(QDialog):
         for button in buttons.buttons():
             button.setAutoDefault(False)  # Enter is a key to record, not OK
             button.setDefault(False)
-        side.addWidget(buttons)
-        side.addSpacing(16)
+        ok_column = QVBoxLayout()  # beside the tabs, as Photoshop's OK and Cancel
+        ok_column.addSpacing(self.tabs.tabBar().sizeHint().height())
+        ok_column.addWidget(buttons)
+        ok_column.addStretch(1)
+        body.addLayout(ok_column)
+        outer.addLayout(body, 1)
         self.default_button = self._button("Use Default", "UseDefault", self.use_default, side)
         self.add_button = self._button("Add Shortcut", "AddShortcut", self.add_shortcut, side)
         self.delete_button = self._button("Delete Shortcut", "DeleteShortcut",
@@ -165,7 +183,8 @@ class ShortcutsDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(36)
-        layout.addWidget(self.message)
+        outer.addWidget(self.message)
+        layout = outer  # (the conflict buttons under the line, whichever tab is in front)
         conflict = QHBoxLayout()
         self.conflict_buttons = [
             self._button("Accept", "AcceptConflict", self.accept_change, conflict),
@@ -179,7 +198,7 @@ class ShortcutsDialog(QDialog):
             button.setSizePolicy(policy)
         layout.addLayout(conflict)
         self._show_conflict(False)
-        self.resize(780, 620)
+        self.resize(860, 660)
 
     def _button(self, text: str, name: str, slot, layout) -> QPushButton:
         button = QPushButton(text)
@@ -455,7 +474,7 @@ class ShortcutsDialog(QDialog):
 
     @property
     def modified(self) -> bool:
-        return self.working != self.saved
+        return self.working != self.saved or self.menus_tab.looks != self.saved_looks
 
     def _set_chosen(self, index: int) -> None:
         name = self.sets.itemData(index)
@@ -465,9 +484,11 @@ class ShortcutsDialog(QDialog):
             self.sets.setCurrentIndex(self.sets.findData(self.set_name))
             return
         self._update_set_label_for(self.set_name)
-        keymap, ok = self.owner.load_set(name, lambda line: self._say(line))
+        keymap, looks, ok = self.owner.load_set(name, lambda line: self._say(line))
         self.set_name = name if ok else DEFAULTS_NAME
         self.saved, self.working, self.pending = keymap, _copy(keymap), None
+        self.saved_looks = looks
+        self.menus_tab.set_looks(looks)
         if ok:
             self._say("")
         self._fill_sets()
@@ -481,7 +502,8 @@ class ShortcutsDialog(QDialog):
     def _write(self, name: str) -> bool:
         try:
             shortcut_sets.save(shortcut_sets.path_for(self.owner.folder, name),
-                               shortcut_sets.changes(self.working, self.defaults))
+                               shortcut_sets.changes(self.working, self.defaults),
+                               self.menus_tab.looks)
         except (OSError, DocumentError) as exc:
             self._say(f"Could not save the set '{name}': {exc}")
             return False
@@ -505,6 +527,7 @@ class ShortcutsDialog(QDialog):
         if self._write(name):
             self._update_set_label_for(self.set_name)
             self.set_name, self.saved = name, _copy(self.working)
+            self.saved_looks = dict(self.menus_tab.looks)
             self._fill_sets()
             self._say(f"Saved the set '{name}'.", note=True)
             self._update_buttons()
@@ -515,6 +538,7 @@ class ShortcutsDialog(QDialog):
             self.new_set()
         elif self._write(self.set_name):
             self.saved = _copy(self.working)
+            self.saved_looks = dict(self.menus_tab.looks)
             self._update_set_label()
             self._say(f"Saved the set '{self.set_name}'.", note=True)
 
@@ -535,6 +559,8 @@ class ShortcutsDialog(QDialog):
         self.set_name = DEFAULTS_NAME
         self.saved = self.owner.copy_defaults()
         self.working, self.pending = _copy(self.saved), None
+        self.saved_looks = {}
+        self.menus_tab.set_looks({})
         self._fill_sets()
         self.rebuild()
         self._say(f"Deleted the set '{name}'.", note=True)
@@ -564,16 +590,17 @@ class ShortcutsDialog(QDialog):
         self._say(f"Wrote the summary to {path}.", note=True)
 
     def accept(self) -> None:
-        """Puts the keys on the window; a changed set is saved first (the defaults, changed,
-        as "Photoshop Defaults (modified)")."""
+        """Puts the keys and menu looks on the window; a changed set is saved first (the
+        defaults, changed, as "Photoshop Defaults (modified)")."""
         name = self.set_name
-        if self.modified or (name == DEFAULTS_NAME
-                             and self.working != self.owner.copy_defaults()):
+        if self.modified or (name == DEFAULTS_NAME and (
+                self.working != self.owner.copy_defaults() or self.menus_tab.looks)):
             if name == DEFAULTS_NAME:
                 name = MODIFIED_DEFAULTS_NAME
             if not self._write(name):
                 return
         self.owner.apply(self.working)
+        self.owner.apply_looks(self.menus_tab.looks)
         self.settings.shortcut_set = "" if name == DEFAULTS_NAME else name
         self.settings.sync()
         super().accept()
