@@ -241,3 +241,23 @@ def test_fill_and_gradient_on_one_lab_channel_leave_the_others(channel):
         assert np.abs(after[..., others] - before[..., others]).max() <= 1
         doc.history.undo()
         assert (lab8(layer.pixels) == before).all()
+
+
+def test_a_flattened_16_bit_lab_psd_reads_scaled_to_8_bit_lab(tmp_path):
+    """A 16-bit Lab PSD without layers (psd-tools' new document): its merged image, rounded
+    as the layers are."""
+    rng = np.random.default_rng(4)
+    h, w = 6, 8
+    lab16 = np.clip(rng.integers(40, 216, (h, w, 3)) * 257
+                    + rng.integers(-128, 129, (h, w, 3)), 0, 65535)
+    psd = PSDImage.new("LAB", (w, h), depth=16)
+    record = psd._record
+    record.image_data.set_data([lab16[..., k].astype(">u2").tobytes() for k in range(3)],
+                               record.header)
+    path = tmp_path / "flat16.psd"
+    psd.save(path)
+    doc = open_document(str(path))
+    assert doc.color_mode == "lab" and [n.name for n in doc.layers()] == ["Background"]
+    expected = np.full((h, w, 4), 255, np.uint8)
+    expected[..., :3] = np.rint(lab16 / 257.0)
+    np.testing.assert_array_equal(doc.active.pixels, cm.rgba_of_lab8(expected))

@@ -731,12 +731,28 @@ class _Reader:
             layer.pixels = _placeholder(self.psd.width, self.psd.height)
             return [layer]
         self.source.load_merged()
+        from psd_tools.constants import ColorMode
+
+        if self.psd.color_mode == ColorMode.LAB and self.psd.depth in (8, 16):
+            return [Layer("Background", self.merged_lab())]
         image = self.psd.topil(apply_icc=self.apply_icc)
         if image is None:
             raise FileFormatError(f"{self.path}: the PSD file has neither layers nor an image.")
         if image.mode == "P":
             return [Layer("Background", self.indexed_pixels(np.asarray(image, np.uint8)))]
         return [Layer("Background", _rgba(image))]
+
+    def merged_lab(self) -> np.ndarray:
+        """An 8- or 16-bit Lab document's merged image as RGBA (opaque, as psd-tools' Lab
+        image is), its values rounded to 8-bit Lab's as the layers' (`decode_direct`)."""
+        from .color_modes import rgba_of_lab8
+
+        psd = self.psd
+        planes = psd._record.image_data.get_data(psd._record.header)
+        lab8 = np.full((psd.height, psd.width, 4), 255, np.uint8)
+        for k in range(3):
+            lab8[..., k] = _plane8(planes[k], psd.depth, psd.width, psd.height)
+        return rgba_of_lab8(lab8)
 
     def color_table(self) -> np.ndarray:
         """An Indexed document's 256 palette entries (colour mode data: the reds, greens,
