@@ -151,6 +151,14 @@ def test_eyes_hide_lightness_a_and_b_in_colour_then_b_alone(lab, qtbot):
     assert doc.channels_shown == (True, True, True)
     np.testing.assert_array_equal(shown(w), pixels[..., :3])
     assert doc.history.index == steps  # (a view, not an edit)
+    # An alpha channel chosen (a new one) after Lightness: all colour channels shown again
+    # (an alpha channel is not shown alone here), none targeted alone.
+    row_click(qtbot, w, "Lightness")
+    assert doc.channels_shown == (True, False, False)
+    w.actions["channel_new"].trigger()
+    assert doc.channel_target == doc.channels[0].uid
+    assert doc.channels_shown == (True, True, True) and doc.lab_channel() is None
+    np.testing.assert_array_equal(shown(w), pixels[..., :3])
     # RGB Color: no eyes, the colours.
     eye_before = panel.list.eyes
     w.actions["mode_rgb"].trigger()

@@ -376,14 +376,15 @@ class Document:
 
     def set_channel_target(self, uid) -> None:
         """Chooses a channel (an alpha channel's uid, in Lab a colour channel's name; None:
-        the composite). Choosing a Lab channel shows it alone, choosing the composite shows
-        them all, as Photoshop's Channels panel does (an alpha channel leaves them)."""
+        the composite). Choosing a Lab channel shows it alone, as Photoshop's Channels panel
+        does; choosing the composite or an alpha channel (not shown alone here) shows them
+        all."""
         from .color_modes import LAB_CHANNELS
 
         shown = self.channels_shown
         if uid in LAB_CHANNELS:
             shown = tuple(name == uid for name in LAB_CHANNELS)
-        elif uid is None:
+        elif uid != self.channel_target or uid is None:
             shown = (True, True, True)
         if uid != self.channel_target or shown != self.channels_shown:
             self.channel_target, self.channels_shown = uid, shown
