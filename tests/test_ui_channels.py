@@ -43,13 +43,16 @@ def rows(w) -> list[str]:
 
 
 def row_click(qtbot, w, key, modifier=Qt.KeyboardModifier.NoModifier, double=False) -> None:
-    """A click on the thumbnail (the row's left end) of channel `key`."""
+    """A click on the thumbnail (the row's left end, right of the eyes of a Lab document's
+    rows) of channel `key`."""
+    from editor.ui.layers_panel import EYE_W
+
     panel = w.channels_panel
     w.docks["channels"].raise_()
     panel._rebuild()
     rect = panel.row_rect(key)
     at = rect.topLeft() + (rect.bottomLeft() - rect.topLeft()) / 2
-    at.setX(rect.left() + 10)
+    at.setX(rect.left() + (EYE_W if panel.list.eyes else 0) + 10)
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, modifier, at)
     if double:  # (a real double-click: a click, then QTest's double click, the second press)
         qtbot.mouseDClick(panel.list.viewport(), Qt.MouseButton.LeftButton, modifier, at)

@@ -14,8 +14,10 @@ through 8-bit Lab (L 0-255 = 0-100, a and b offset by 128: what a Lab PSD stores
 so the document holds exactly the colours its Lab PSD gives back. Photoshop's Lab is CIE
 L*a*b* for the D50 white (the ICC connection space): sRGB's D65 colours are adapted to D50
 with the Bradford transform, as colour management does, so sRGB white is L 100, a = b = 0.
-A Lab channel targeted alone (the Channels panel's Lightness, a or b) limits filters and
-adjustments to it (`only_channel`, in `filter_ops.run`).
+A Lab channel targeted alone (the Channels panel's Lightness, a or b; Ctrl+3, 4, 5) limits
+filters and adjustments (`only_channel`, in `filter_ops.run`) and strokes and fills (in
+`PixelEdit.apply`) to it; the canvas shows the channels whose eyes are on
+(`lab_channels_view`).
 
 Grey is Rec. 601 luma, 0.299 R + 0.587 G + 0.114 B: what Photoshop's RGB -> Grayscale
 gives without colour management (its Gray working space aside).
@@ -263,6 +265,22 @@ def only_channel(old: np.ndarray, new: np.ndarray, channel: str) -> np.ndarray:
     same = (lab[..., k] == before) | (old[..., 3] == 0)
     out[same] = old[same]
     return out
+
+
+def lab_channels_view(rgb: np.ndarray, shown: tuple[bool, bool, bool]) -> np.ndarray:
+    """What a Lab document shows of its colours `rgb` (uint8 (..., 3)) with the Channels
+    panel's eyes on `shown` (Lightness, a, b), as uint8 (..., 3): one channel alone in grey
+    (its 8-bit value: L 0-255, a and b with 128 for 0), as Photoshop shows it; two in
+    colour, the hidden one at its neutral (L 50, a = b = 0; what Photoshop puts there was
+    not checked); all three: the colours themselves."""
+    on = [k for k in range(3) if shown[k]]
+    if len(on) == 3:
+        return np.array(rgb, np.uint8, copy=True)
+    lab = encode_lab8(lab_of_rgb(rgb))
+    if len(on) == 1:
+        return np.repeat(lab[..., on[0]:on[0] + 1], 3, axis=-1)
+    lab[..., [k for k in range(3) if not shown[k]]] = 128
+    return rgb_of_lab(decode_lab8(lab))
 
 
 def convert_to_lab(doc: "Document", flatten: bool = False) -> None:

@@ -211,6 +211,9 @@ class PixelEdit(Command):
         # Set by the Background Eraser, which erases to transparency even where Lock
         # Transparent Pixels is on, as Photoshop's does.
         self.overrides_transparency_lock = False
+        # One Lab channel targeted ("Lightness", "a", "b"; `Document.begin_pixel_edit` sets
+        # it): what `fn` paints is kept in that channel only (`color_modes.only_channel`).
+        self.channel: Optional[str] = None
 
     def _array(self) -> np.ndarray:
         """The array the stroke edits in place."""
@@ -232,6 +235,7 @@ class PixelEdit(Command):
             if key not in self._tiles:
                 self._tiles[key] = tile(pixels, key).copy()
         view = pixels[box.slices()]
+        channel = self.channel if view.ndim == 3 else None
         if self._keeps_alpha():
             # Lock Transparent Pixels: `fn` paints as if the pixels were opaque (a dab mixes
             # its colour with theirs by its own strength, as Photoshop paints there) and
@@ -239,9 +243,21 @@ class PixelEdit(Command):
             work = view.copy()
             work[..., 3] = 255
             fn(work)
-            view[..., :3] = work[..., :3]
+            work[..., 3] = view[..., 3]
+        elif channel is not None:
+            work = view.copy()
+            fn(work)
         else:
             fn(view)
+            work = None
+        if work is not None:
+            if channel is not None:
+                # From the pixels before the edit (not before this dab): a stroke laid
+                # again and again does not drift through repeated Lab round trips.
+                from .color_modes import only_channel
+
+                work = only_channel(self.original(box), work, channel)
+            view[...] = work
         self._box = self._box.union(box)
         self._edited(doc, box)
         return box

@@ -238,6 +238,9 @@ class Document:
         # In Lab mode also a Lab channel's name ("Lightness", "a", "b"), which filters and
         # adjustments are then limited to (color_modes.only_channel).
         self.channel_target = None
+        # The Channels panel's eyes on Lab's Lightness, a and b (what the canvas shows; a
+        # view, not an edit): all on with the composite chosen, one with one channel.
+        self.channels_shown = (True, True, True)
         # The patterns defined in the document (Edit > Define Pattern: `patterns.Pattern`s,
         # never changed in place), oldest first; changed by undoable commands and saved
         # in the PSD (its 'Patt' block), where a Pattern fill layer finds its pattern.
@@ -372,9 +375,35 @@ class Document:
             self.path_target_changed.emit(target)
 
     def set_channel_target(self, uid) -> None:
-        if uid != self.channel_target:
-            self.channel_target = uid
+        """Chooses a channel (an alpha channel's uid, in Lab a colour channel's name; None:
+        the composite). Choosing a Lab channel shows it alone, as Photoshop's Channels panel
+        does; choosing the composite or an alpha channel (not shown alone here) shows them
+        all."""
+        from .color_modes import LAB_CHANNELS
+
+        shown = self.channels_shown
+        if uid in LAB_CHANNELS:
+            shown = tuple(name == uid for name in LAB_CHANNELS)
+        elif uid != self.channel_target or uid is None:
+            shown = (True, True, True)
+        if uid != self.channel_target or shown != self.channels_shown:
+            self.channel_target, self.channels_shown = uid, shown
             self.channels_changed.emit()
+
+    def set_channels_shown(self, shown: tuple[bool, bool, bool]) -> None:
+        """The Channels panel's eyes on Lightness, a and b (at least one stays on)."""
+        shown = tuple(bool(v) for v in shown)
+        if any(shown) and shown != self.channels_shown:
+            self.channels_shown = shown
+            self.channels_changed.emit()
+
+    def lab_channel(self) -> Optional[str]:
+        """The one Lab channel targeted ("Lightness", "a", "b"), which filters, adjustments,
+        strokes and fills change alone; None: all of them (or not a Lab document)."""
+        from .color_modes import LAB_CHANNELS
+
+        target = self.channel_target
+        return target if self.color_mode == "lab" and target in LAB_CHANNELS else None
 
     def set_mask_targeted(self, targeted: bool, which: str = "mask") -> None:
         """Brush and Eraser paint the active node's mask (True) or its pixels (False);
@@ -670,6 +699,7 @@ class Document:
         cover = cover if cover is not None else self.canvas
         grown = None if layer.transparency_locked() else self._grow_command(layer, cover)
         edit = cmds.PixelEdit(layer, name)
+        edit.channel = self.lab_channel()  # (one Lab channel targeted: it alone changes)
         edit.grown = grown  # type: ignore[attr-defined]
         return edit
 
@@ -1045,8 +1075,8 @@ class Document:
 
     def _set_color_mode(self, mode: str, palette: Optional[np.ndarray]) -> None:
         self.color_mode, self.palette = mode, palette
-        if isinstance(self.channel_target, str):  # a Lab channel (Lightness, a, b): gone
-            self.set_channel_target(None)
+        if isinstance(self.channel_target, str) or not all(self.channels_shown):
+            self.set_channel_target(None)  # a Lab channel (Lightness, a, b): gone
         self.color_mode_changed.emit()
 
     def _set_attr(self, node: Node, attr: str, value) -> None:

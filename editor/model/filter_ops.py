@@ -39,7 +39,7 @@ from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
 from . import mask_ops, replay
-from .color_modes import LAB_CHANNELS, only_channel
+from .color_modes import only_channel
 from .distort_filters import WHOLE
 from .document import Document, LockedError, raise_if_locked
 from .errors import DocumentError
@@ -139,8 +139,7 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter",
                     node.transparency_locked())
     if target.selected is not None and target.bounds().intersect(target.selected).is_empty():
         raise DocumentError(f"The selection does not touch layer '{node.name}'.")
-    if doc.color_mode == "lab" and doc.channel_target in LAB_CHANNELS:
-        target.lab_channel = doc.channel_target
+    target.lab_channel = doc.lab_channel()
     return target
 
 
@@ -239,6 +238,7 @@ def show(doc: Document, target: Target, result: Result) -> cmds.PixelEdit:
         held = getattr(layer, target.which)  # (grown to hold the box)
     else:
         edit = doc.begin_pixel_edit(layer, result.op.label, cover=result.box)
+        edit.channel = None  # (`run` kept the result to a targeted Lab channel already)
     # The layer has grown to hold the box, unless Lock Transparent Pixels holds it.
     inside = result.box.intersect(held.bounds())
     if not inside.is_empty():

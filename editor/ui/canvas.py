@@ -25,6 +25,9 @@ Two views of a layer mask (`mask_display`): the mask alone in grey (Alt+click on
 its thumbnail; the renderer draws it instead of the composite) and the rubylith
 (backslash; `show_rubylith`), a tint over the composite where the mask hides.
 Showing one ends the other.
+
+A Lab document with channels hidden in the Channels panel (one chosen alone, or an eye off)
+is shown through a `channel_view.ChannelView` of the composite (one channel in grey).
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from engine.box import Box, mask_bounds
 
+from .channel_view import ChannelView
 from .pyramid import Pyramid
 from .qimage import premultiplied
 from .mask_tint import LayerMaskTint, QuickMaskTint
@@ -152,6 +156,7 @@ class CanvasView(QWidget):
         self._fit_cap = 1.0             # the first fit does not enlarge small images
         self._pyramid = Pyramid(session.renderer.composite.array, session.renderer.image)
         self._preview_pyramid = None  # (buffer, Pyramid) over the renderer's preview
+        self._channel_view: Optional[ChannelView] = None  # Lab with channels hidden
         self._pan_from: Optional[QPointF] = None
         self._space = False
         self._pressed = False
@@ -198,6 +203,8 @@ class CanvasView(QWidget):
         doc.active_changed.connect(self._on_active)
         doc.paths_changed.connect(self._on_paths)  # the chosen path's outline
         doc.path_target_changed.connect(self._on_paths)
+        doc.channels_changed.connect(self.update)  # (the Lab channels shown: `sync`)
+        doc.color_mode_changed.connect(self.update)
         session.samplers.changed.connect(self.update)
 
     def close_session(self) -> None:
@@ -205,6 +212,8 @@ class CanvasView(QWidget):
         doc.active_changed.disconnect(self._on_active)
         doc.paths_changed.disconnect(self._on_paths)
         doc.path_target_changed.disconnect(self._on_paths)
+        doc.channels_changed.disconnect(self.update)
+        doc.color_mode_changed.disconnect(self.update)
         self.session.samplers.changed.disconnect(self.update)
         self._prepare.stop()
         self._prepare_more.stop()
@@ -367,10 +376,29 @@ class CanvasView(QWidget):
         boxes = renderer.update()
         for box in boxes:
             self._pyramid.update(box)
+        self._sync_channel_view(boxes)
         if renderer.approximate:
             self._settle.start()
         self.wait_to_prepare()
         return boxes
+
+    def _sync_channel_view(self, boxes: list[Box]) -> None:
+        """The view of the Lab channels shown (`Document.channels_shown`), made when they
+        change and kept current with the composite's redrawn `boxes`; none when all show."""
+        doc = self.doc
+        shown = doc.channels_shown if doc.color_mode == "lab" else (True, True, True)
+        view, source = self._channel_view, self.session.renderer.composite.array
+        if all(shown):
+            self._channel_view = None
+        elif view is None or view.shown != shown or view.source is not source:
+            self._channel_view = ChannelView(source, shown)
+        else:
+            for box in boxes:
+                view.update(box)
+
+    def shown_pyramid(self) -> Pyramid:
+        """What the canvas shows of the document: the composite, or its channels shown."""
+        return self._pyramid if self._channel_view is None else self._channel_view.pyramid
 
     def _on_active(self, node) -> None:
         """Another layer made active, or the layer's pixels targeted again, ends the view of
@@ -630,7 +658,7 @@ class CanvasView(QWidget):
         """The composite's pyramid, or during a drag the renderer's reduced preview."""
         reduced = self.session.renderer.preview
         if reduced is None:
-            self.draw_pyramid(painter, self._pyramid, area)
+            self.draw_pyramid(painter, self.shown_pyramid(), area)
             return
         level, buffer = reduced
         if self._preview_pyramid is None or self._preview_pyramid[0] is not buffer:

@@ -2,7 +2,8 @@
 panel's commands as actions in Select > Channels (its buttons and menu use them): New
 Channel, Duplicate Channel, Delete Channel, Save Selection as Channel (a new channel at
 once) and Load Channel as Selection (the chosen one; also Ctrl+click on a channel's
-thumbnail).
+thumbnail). Ctrl+2 chooses the composite and, in Lab Color, Ctrl+3, 4 and 5 Lightness, a
+and b alone (Photoshop's keys since CS4; RGB's channels are not targeted here).
 
 The operations are `editor.model.channels`' (no Qt); each is one undo step. Which alpha
 channel the panel has chosen is `Document.channel_target` (a channel's uid).
@@ -15,9 +16,10 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QFormLayout, QGroupBox, QLineEdit, QRadioButton, QVBoxLayout)
 
 from editor.model import channels
+from editor.model.color_modes import LAB_CHANNELS
 
 from . import dialogs
-from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -133,6 +135,10 @@ def has_channels(c: Context) -> bool:
     return c.doc is not None and bool(c.doc.channels)
 
 
+def is_lab(c: Context) -> bool:
+    return c.doc is not None and c.doc.color_mode == "lab"
+
+
 def has_chosen(c: Context) -> bool:
     return c.doc is not None and channels.find(c.doc, c.doc.channel_target) is not None
 
@@ -171,7 +177,26 @@ class ChannelCommands:
                         lambda: self.load_channel(), has_chosen, "path-to-selection",
                         "Load the chosen channel as the selection (Ctrl+click on a "
                         "channel's thumbnail)"),
-        ]
+            ActionSpec("channel_composite", "C&omposite Channel",
+                       lambda: self.target_channel(None), "Ctrl+2", enabled=has_doc,
+                       menu="channels", separator=True,
+                       tip="Target and show every colour channel (Lab: Lab)"),
+        ] + [ActionSpec(f"channel_lab_{k}", f"{name} Channel",
+                        self._targets(name), f"Ctrl+{3 + k}",
+                        enabled=is_lab, menu="channels",
+                        tip=f"Target and show {name} alone (Lab Color)")
+             for k, name in enumerate(LAB_CHANNELS)]
+
+    def _targets(self, name: str):
+        return lambda *_: self.target_channel(name)  # (not a default argument: `triggered`
+        #                                               passes its checked state)
+
+    def target_channel(self, name: Optional[str]) -> None:
+        """Targets and shows the composite (None) or one Lab channel alone (the Channels
+        panel's click on its row)."""
+        doc = self.window.doc
+        if doc is not None and (name is None or doc.color_mode == "lab"):
+            doc.set_channel_target(name)
 
     def _op(self, what: str, fn):
         return run_on_doc(self.window, f"Could not {what}", fn)

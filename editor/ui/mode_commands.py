@@ -243,8 +243,9 @@ class ModeCommands:
             ActionSpec("mode_lab", "&Lab Color", self.lab, enabled=has_doc,
                        menu="image_mode", checkable=True, checked=mode_is("lab"),
                        tip="Keeps the layers, their colours as 8-bit Lab holds them; the "
-                           "Channels panel shows Lightness, a and b (Lightness alone: "
-                           "filters change only it); saved as a Lab PSD"),
+                           "Channels panel shows Lightness, a and b (Lightness alone, "
+                           "Ctrl+3: shown in grey, painted and filtered alone); saved as a "
+                           "Lab PSD"),
         ]
 
     def _refresh_checks(self) -> None:
