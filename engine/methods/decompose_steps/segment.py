@@ -163,8 +163,9 @@ between a horse's tail and hind leg (1.5 % of the mask, 90 % of its outline on i
 one on tissue (87 %) cost those horses 0.016 each, and a strip of flag between the
 astronaut and the picture's left edge (1.8 %, 98 %) is 10 % object; the helmet is 14 %
 of her mask, so only parts of ENCLOSED_PART (5 %) or more join. The other boxes and
-horses of bench_mask_real.py and Select Subject's photos did not change (see the README
-for the figures).
+horses of bench_mask_real.py, Select Subject's photos (bench_select_subject.py, whose box
+cuts through the helmet) and the masks of bench_decompose.py's 24 pictures at 1 MP (seeds
+0-11, both photo sets) did not change.
 
 A box that reaches the picture's edges on every side (a loose box around an
 object that fills the picture, or a box over the whole of it) leaves GrabCut
