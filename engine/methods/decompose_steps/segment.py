@@ -180,9 +180,10 @@ scored 0.46-0.71 for bands of 2-20 %. So a side whose band's colours overlap
 those of the box's middle by more than half (`crossed_sides`; the
 astronaut's bottom 0.65, the other sides 0.34-0.48) keeps no band: 0.82,
 the suit to the bottom edge, the black helmet on her lap (the table's
-colour) left out until the enclosed parts joined (0.96, above). This is tuned on that one picture and still bistable in
-the band's width (5 %: 0.52, 8 %: 0.84, 12 %: 0.87, 15 %: 0.72); boxes with
-background outside them (every other case) are cut as before.
+colour) left out until the enclosed parts joined (0.96, above). This is
+tuned on that one picture and still bistable in the band's width (5 %:
+0.52, 8 %: 0.84, 12 %: 0.87, 15 %: 0.72); boxes with background outside
+them (every other case) are cut as before.
 
 GrabCut's time grows faster than the pixel count, so it runs on a crop
 around the box scaled to at most `max_side` pixels; the mask it returns is
@@ -539,7 +540,9 @@ def _enclosed_parts(chosen: np.ndarray, cuts: list[np.ndarray]) -> np.ndarray:
     joined = []
     for i in ids:
         part = parts == i
-        ring = dilate(part, 1) & ~part      # inside the picture only: dilate pads with 0
+        # The ring stops at the crop's edge: the picture's edge wherever a cut reaches it
+        # (elsewhere the crop's margin is ruled out, and no cut takes it).
+        ring = dilate(part, 1) & ~part
         if ring.any() and (ring & chosen).sum() >= ENCLOSED * ring.sum():
             joined.append(i)
     return extra & dilate(np.isin(parts, joined), VOTE_OPEN)
