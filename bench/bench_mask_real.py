@@ -8,20 +8,22 @@ the box as drawn in the case, and a looser one (grown by 5 % of its long
 side, clipped to the picture). For each, the intersection over union of the
 mask with the truth (outline band and parts of taste left out), for the
 single GrabCut cut at lightness weight 0.25 (the segmenter before the
-outline-contrast choice) and the default segmenter, and CPU seconds per
-mask (this process only: the machine's other work inflates wall time).
+outline-contrast choice), the default segmenter without the parts the mask
+closes around (`enclosed_parts=False`, as before 2026-12-02 evening) and the
+default segmenter, and CPU seconds per mask (this process only: the
+machine's other work inflates wall time).
 
     python bench/bench_mask_real.py [--grid out.png] [--horses]
 
---grid writes one row per case (box as drawn): the picture with the box,
-the truth, the single cut and the default mask, each tinted over the photo.
+--grid writes one row per case and box: the picture with the box, the
+truth and each segmenter's mask, tinted over the photo.
 
 --horses adds the thin-limbed objects, which these photos lack: the horses of
 bench_decompose.py (1 MP, boxed as there), scored against alpha > 0.5 by IoU
 and by the share kept of their thin parts (the truth less its opening by 3 %
 of the box: legs, tail, ears), for the default segmenter and for it with every
 small part of the cut dropped as a speck (`keep_near=0`, before the limbs
-GrabCut pinches off were kept).
+GrabCut pinches off were kept) and without the enclosed parts.
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from engine.methods.decompose_steps.segment import GrabCutSegmenter  # noqa: E40
 from engine.testing.real_objects import CASES, iou  # noqa: E402
 
 SEGMENTERS = {"single cut (L 0.25)": GrabCutSegmenter(lightness_weights=(0.25,)),
+              "no enclosed parts": GrabCutSegmenter(enclosed_parts=False),
               "default": GrabCutSegmenter()}
 LOOSE = 0.05
 
@@ -86,15 +89,14 @@ def main() -> int:
                 masks.append(mask)
             print(f"{case.name:<16} {box_name:<9} " + " ".join(f"{s:>20.3f}" for s in scores)
                   + " " + " ".join(f"{s:>14.2f}" for s in seconds), flush=True)
-            if box_name == "as drawn":
-                views = [tinted(image, np.zeros_like(obj), box), tinted(image, obj)]
-                views += [tinted(image, m) for m in masks]
-                h, w = image.shape[:2]
-                crop = box.expand(int(0.15 * max(box.w, box.h))).clip(w, h)
-                size = (round(crop.w * 300 / crop.h), 300)
-                gap = np.full((300, 6, 3), 255, np.uint8)
-                grid.append(np.hstack([x for v in views for x in (
-                    cv2.resize(v[crop.slices()], size, interpolation=cv2.INTER_AREA), gap)]))
+            views = [tinted(image, np.zeros_like(obj), box), tinted(image, obj)]
+            views += [tinted(image, m) for m in masks]
+            h, w = image.shape[:2]
+            crop = box.expand(int(0.15 * max(box.w, box.h))).clip(w, h)
+            size = (round(crop.w * 300 / crop.h), 300)
+            gap = np.full((300, 6, 3), 255, np.uint8)
+            grid.append(np.hstack([x for v in views for x in (
+                cv2.resize(v[crop.slices()], size, interpolation=cv2.INTER_AREA), gap)]))
     print(f"{'mean':<16} {'':<9} " + " ".join(f"{np.mean(rows[n]):>20.3f}" for n in names))
     print(f"{'min':<16} {'':<9} " + " ".join(f"{np.min(rows[n]):>20.3f}" for n in names))
     if args.grid:
@@ -113,7 +115,8 @@ def horses() -> None:
     from bench_decompose import backgrounds, make_case, resize_to
 
     segmenters = {"default": SEGMENTERS["default"],
-                  "specks dropped": GrabCutSegmenter(keep_near=0)}
+                  "specks dropped": GrabCutSegmenter(keep_near=0),
+                  "no enclosed parts": SEGMENTERS["no enclosed parts"]}
     print(f"\n{'horse on':<22} " + " ".join(f"{n + ' IoU (thin)':>28}" for n in segmenters))
     bgs = backgrounds()
     for bg, seed in (("rocket", 1), ("chelsea", 4), ("immunohistochemistry", 1), ("hubble", 4)):

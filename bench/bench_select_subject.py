@@ -3,6 +3,7 @@ revision against the working tree's, in one run: IoU against hand-drawn truth, C
 and a grid of the selections to look at.
 
     python bench/bench_select_subject.py [--grid OUT.png] [--baseline REV] [--old-mask]
+                                         [--no-enclosed]
 
 Each photo runs the whole command (`editor.model.select_subject`: prepare, the worker's
 run, the undo step) twice: once with `find_main_object` from
@@ -11,7 +12,9 @@ with the working tree's; the rest of the command (the decomposition's mask and e
 classical components as on a computer without models) is the same for both, unless
 --old-mask gives the baseline the mask step as it was before the structure cut's own parts
 joined the mask (`GrabCutSegmenter(vote_adds=False)`): with `--baseline main --old-mask`
-the columns are main's command and the working tree's.
+the columns are main's command and the working tree's. --no-enclosed gives the baseline
+the mask step without the parts the mask closes around (`GrabCutSegmenter(enclosed_parts=
+False)`, as before 2026-12-02 evening).
 
 Photos: astronaut (1200x1200), coffee, chelsea and rocket (1500x1000, their own aspect),
 and bench_decompose.py's horse pasted on four photos (1 MP, its seeds as in
@@ -135,14 +138,20 @@ def main() -> None:
     parser.add_argument("--old-mask", action="store_true",
                         help="the baseline's mask step without the structure cut's own parts "
                              "(GrabCutSegmenter(vote_adds=False), as before 2026-12-02 morning)")
+    parser.add_argument("--no-enclosed", action="store_true",
+                        help="the baseline's mask step without the parts the mask closes around "
+                             "(GrabCutSegmenter(enclosed_parts=False), as before 2026-12-02 "
+                             "evening)")
     args = parser.parse_args()
     finders = {"baseline": baseline_finder(args.baseline), "new": salient.find_main_object}
     pipelines = {"baseline": None, "new": None}
-    if args.old_mask:
+    old_mask = ({"vote_adds": False} if args.old_mask else {}) \
+        | ({"enclosed_parts": False} if args.no_enclosed else {})
+    if old_mask:
         from engine.methods.decompose import DecomposePipeline
         from engine.methods.decompose_steps.segment import GrabCutSegmenter
 
-        pipelines["baseline"] = DecomposePipeline(segmenter=GrabCutSegmenter(vote_adds=False))
+        pipelines["baseline"] = DecomposePipeline(segmenter=GrabCutSegmenter(**old_mask))
     print(f"{'photo':18s} {'size':>10s} " + " ".join(f"{'IoU ' + n:>12s}" for n in finders)
           + " " + " ".join(f"{'CPU s ' + n:>14s}" for n in finders))
     rows, scores, seconds = [], {n: [] for n in finders}, {n: [] for n in finders}

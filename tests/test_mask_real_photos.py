@@ -315,3 +315,49 @@ def test_a_tight_box_through_the_astronauts_hair_keeps_her_head():
     assert mask[60, 230] and mask[130, 220]              # the hair; the face
     assert iou(mask, *truth) >= iou(GrabCutSegmenter(part_rules=False)(image, box, None, valid),
                                     *truth) - 0.005
+
+
+def test_a_box_over_the_whole_astronaut_picture_takes_the_black_helmet_on_her_lap():
+    # Only the full-lightness cut takes the helmet, in one piece with the black table
+    # beside it; the mask took its pale rim but not its black (IoU 0.82). Ringed by the
+    # suit and the rim, and running off the bottom edge, the black part now joins (0.94);
+    # the table beyond the rim, open to the wall and the picture's right edge, stays out.
+    c = case("astronaut")
+    image = c.image()
+    box, valid = loose_box(c, image), np.ones(image.shape[:2], bool)
+    assert box == Box(0, 0, 512, 512)
+    truth = c.truth(image.shape)
+    before = GrabCutSegmenter(enclosed_parts=False)(image, box, None, valid)
+    after = GrabCutSegmenter()(image, box, None, valid)
+    helmet = (434, 398), (400, 420)                      # its black, (row, column)
+    assert not any(before[p] for p in helmet) and all(after[p] for p in helmet)
+    assert not after[299, 469] and not after[250, 480]    # the black table; the wall
+    assert iou(before, *truth) < 0.85 and iou(after, *truth) > 0.92
+
+
+def ringed_scene():
+    """A pale ring around a black inside on black ground, running off the bottom edge, a
+    black strip of ground along its right side: the cuts as on the astronaut's helmet
+    (the damped cut and the vote take the ring, the full-lightness cut ring, inside and
+    strip)."""
+    rng = np.random.default_rng(0)
+    img = np.full((100, 100, 3), 20, np.uint8) + rng.integers(0, 6, (100, 100, 3), dtype=np.uint8)
+    ring = np.zeros((100, 100), bool)
+    ring[30:, 25:75] = True
+    inside = np.zeros_like(ring)
+    inside[38:, 33:67] = True
+    ring &= ~inside
+    strip = np.zeros_like(ring)
+    strip[40:90, 75:95] = True
+    img[ring] = (220, 210, 200)
+    return img, ring, inside, strip
+
+
+def test_a_part_a_cut_takes_that_the_mask_closes_around_joins_it():
+    img, ring, inside, strip = ringed_scene()
+    cuts = [ring, ring | inside | strip]
+    none = np.zeros_like(ring)                           # a box over the whole picture
+    mask = choose_cut(img, cuts, vote=ring, vote_adds=True, ruled_out=none)
+    assert (mask == ring | inside).all()      # the strip, bordered on one side, stays out
+    assert (choose_cut(img, cuts, vote=ring, vote_adds=True, ruled_out=none, enclosed=False)
+            == ring).all()
