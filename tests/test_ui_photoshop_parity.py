@@ -109,3 +109,73 @@ def test_delete_on_a_plain_layer_still_clears(opened, qtbot):
     seen = key_in_dialog(qtbot, opened, Qt.Key.Key_Delete, lambda d: False)
     assert seen == [None]  # no dialog
     assert doc.history.undo_name() == "Clear" and not layer.pixels[box.slices()].any()
+
+
+# -- 2. Canvas Size: Relative, Canvas extension color ----------------------------------------
+
+def test_canvas_size_relative_amounts_anchor_and_extension_color(w, qtbot, monkeypatch, tmp_path):
+    layer = opened_jpeg(w, qtbot, monkeypatch, tmp_path)
+    before = layer.pixels.copy()
+
+    def drive(dialog, seen):
+        assert not dialog.relative.isChecked()  # (the first time: absolute sizes)
+        assert (dialog.width_box.value(), dialog.height_box.value()) == (W, H)
+        assert dialog.extension.currentData() == "background"  # Photoshop's default
+        dialog.relative.setChecked(True)  # the same size, as amounts added: none
+        assert (dialog.width_box.value(), dialog.height_box.value()) == (0, 0)
+        dialog.width_box.setValue(20)
+        dialog.height_box.setValue(-8)  # negative: taken off
+        dialog.relative.setChecked(False)  # shown as the new size again
+        assert (dialog.width_box.value(), dialog.height_box.value()) == (W + 20, H - 8)
+        dialog.relative.setChecked(True)
+        assert (dialog.width_box.value(), dialog.height_box.value()) == (20, -8)
+        dialog.unit.setCurrentIndex(dialog.unit.findData("percent"))  # of the current size
+        assert dialog.width_box.value() == pytest.approx(100 * 20 / W, abs=1e-3)
+        assert dialog.height_box.value() == pytest.approx(-100 * 8 / H, abs=1e-3)
+        dialog.unit.setCurrentIndex(dialog.unit.findData("pixels"))
+        assert (dialog.width_box.value(), dialog.height_box.value()) == (20, -8)
+        dialog.anchor.button(0).setChecked(True)  # top-left stays
+        # The grid's arrows: the canvas grows to the right and shrinks from below.
+        assert [dialog.anchor.button(i).text() for i in (0, 1, 3, 4, 2)] == \
+            ["●", "→", "↑", "↗", ""]
+        dialog.extension.setCurrentIndex(dialog.extension.findData("white"))
+        assert dialog.extension.isEnabled()
+        assert dialog.chosen() == (W + 20, H - 8, (0.0, 0.0))
+
+    in_modal_dialog(qtbot, w.actions["canvas_size"].trigger, drive, "CanvasSizeDialog")
+    (layer,) = w.doc.layers()
+    assert w.doc.size == (W + 20, H - 8) and w.doc.history.undo_name() == "Canvas Size"
+    assert np.array_equal(layer.pixels[:, :W], before[:H - 8])  # top-left kept, bottom cut
+    assert (layer.pixels[:, W:] == 255).all()  # grown with white, not the background green
+
+    grown = layer.pixels.copy()
+
+    # Opened again: Relative and the colour remembered (Photoshop's); a shrink on all sides.
+    def shrink(dialog, seen):
+        assert dialog.relative.isChecked() and dialog.extension.currentData() == "white"
+        assert (dialog.width_box.value(), dialog.height_box.value()) == (0, 0)
+        dialog.width_box.setValue(-10)
+        dialog.height_box.setValue(-10)
+
+    in_modal_dialog(qtbot, w.actions["canvas_size"].trigger, shrink, "CanvasSizeDialog")
+    assert w.doc.size == (W + 10, H - 18)
+    assert np.array_equal(next(w.doc.layers()).pixels, grown[5:-5, 5:-5])  # centred
+    # Cancel changes nothing.
+    steps = w.doc.history.count
+
+    def cancel(dialog, seen):
+        dialog.width_box.setValue(50)
+        seen["cancel"] = True
+
+    in_modal_dialog(qtbot, w.actions["canvas_size"].trigger, cancel, "CanvasSizeDialog")
+    assert w.doc.size == (W + 10, H - 18) and w.doc.history.count == steps
+
+
+def test_canvas_extension_color_is_greyed_without_a_background(opened, qtbot):
+    def drive(dialog, seen):
+        seen["enabled"] = dialog.extension.isEnabled()
+        seen["cancel"] = True
+
+    seen = in_modal_dialog(qtbot, opened.actions["canvas_size"].trigger, drive,
+                           "CanvasSizeDialog")
+    assert seen["enabled"] is False
