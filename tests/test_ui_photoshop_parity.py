@@ -179,3 +179,73 @@ def test_canvas_extension_color_is_greyed_without_a_background(opened, qtbot):
     seen = in_modal_dialog(qtbot, opened.actions["canvas_size"].trigger, drive,
                            "CanvasSizeDialog")
     assert seen["enabled"] is False
+
+
+# -- 3. Free Transform's numbers in the rulers' unit, and relative positioning ----------------
+
+def type_into(qtbot, field, text: str) -> None:
+    """Selects the field's text, types `text`, and leaves the field (Tab), as a user does."""
+    window = field.window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field.lineEdit(), text)
+    qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Tab)
+
+
+def test_free_transform_numbers_in_ruler_units_and_relative(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+
+    from editor.model.resolution import set_resolution
+    from editor.ui.qimage import rgba_to_qimage
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(photo(96, 64)))
+    w.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None)
+    small = w.doc.add_image(photo(24, 16, "astronaut"), "Small", 36, 24)
+    set_resolution(w.doc, 254.0)  # 100 px a centimetre: numbers easy to check
+    w.settings.ruler_units = "centimeters"
+    w.actions["free_transform"].trigger()
+    tool = w.tools.current
+    assert tool.id == "transform"
+    fields = tool._fields
+    assert (fields["x"].text(), fields["y"].text()) == ("0.36 cm", "0.24 cm")
+    assert fields["w"].text() == "100.0 %"
+    relative = w.findChild(type(tool._link), "TransformRelative")
+    assert relative is tool._relative and not relative.isChecked()
+    assert relative.toolTip() == "Use relative positioning for reference point"
+    # W typed in pixels: 48 px of the 24 px layer is 200 % (H follows, linked).
+    type_into(qtbot, fields["w"], "48 px")
+    assert fields["w"].value() == pytest.approx(200.0) and fields["h"].value() == pytest.approx(200.0)
+    assert (fields["x"].text(), fields["y"].text()) == ("0.24 cm", "0.16 cm")  # about the centre
+    # X typed in the field's unit, Y in another.
+    type_into(qtbot, fields["x"], "1")
+    type_into(qtbot, fields["y"], "50 px")
+    assert (fields["x"].text(), fields["y"].text()) == ("1.00 cm", "0.50 cm")
+    p = tool.placement
+    assert (p.cx - abs(p.sx) * 12, p.cy - abs(p.sy) * 8) == pytest.approx((100.0, 50.0))
+    assert w.doc.history.undo_name() != "Free Transform"  # nothing committed yet
+    # The delta button: X and Y become how far the frame has come since Ctrl+T.
+    qtbot.mouseClick(relative, Qt.MouseButton.LeftButton)
+    assert (fields["x"].text(), fields["y"].text()) == ("0.64 cm", "0.26 cm")
+    type_into(qtbot, fields["x"], "-1 cm")  # 100 px left of where it began
+    assert tool.placement.cx - abs(tool.placement.sx) * 12 == pytest.approx(36.0 - 100.0)
+    assert fields["y"].text() == "0.26 cm"
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    assert w.tools.mode is None and w.doc.history.undo_name() == "Free Transform"
+    assert abs(small.x - (-64)) <= 1 and abs(small.y - 50) <= 1
+    assert abs(small.width - 48) <= 2 and abs(small.height - 32) <= 2
+    # Remembered, as Photoshop keeps it: the next Free Transform starts relative, at 0.
+    assert w.settings.value("transform/relative", False, bool)
+    w.actions["free_transform"].trigger()
+    tool = w.tools.current
+    assert tool._relative.isChecked()
+    assert (tool._fields["x"].text(), tool._fields["y"].text()) == ("0.00 cm", "0.00 cm")
+    # Typing something that is not a length leaves the number as it was.
+    type_into(qtbot, tool._fields["y"], "abc")
+    assert tool._fields["y"].text() == "0.00 cm" and tool.placement == tool.start
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
