@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
@@ -249,3 +249,102 @@ def test_free_transform_numbers_in_ruler_units_and_relative(qtbot, tmp_path, mon
     type_into(qtbot, tool._fields["y"], "abc")
     assert tool._fields["y"].text() == "0.00 cm" and tool.placement == tool.start
     qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+
+
+# -- 4. The Info panel's Panel Options ---------------------------------------------------------
+
+def test_info_panel_options_readouts_units_and_status(opened, qtbot, tmp_path):
+    import colorsys
+
+    from editor.model import color_modes as cm
+    from editor.ui.settings import Settings
+    from PySide6.QtCore import QSettings
+    from ui_helpers import image_pos
+
+    w = opened
+    w.docks["info"].show()
+    w.docks["info"].raise_()
+    info, canvas = w.info_panel, w.canvas
+    qtbot.waitUntil(info.isVisible)
+    layer = w.doc.active
+    canvas.set_zoom(4.0)
+    x, y = 33, 21
+
+    def hover():
+        """The pointer on (x, y) again (a dialog shown took it off the canvas)."""
+        qtbot.mouseMove(canvas, image_pos(canvas, x + 2.5, y + 0.5))
+        qtbot.mouseMove(canvas, image_pos(canvas, x + 0.5, y + 0.5))
+        qtbot.waitUntil(lambda: info._point is not None and int(info._point.x()) == x
+                        and not info._timer.isActive() and info.text("R") != "–")
+
+    hover()
+    r, g, b = (int(v) for v in layer.pixels[y, x, :3])
+    # Photoshop's menu: the panel menu's Panel Options…
+    assert [a.text() for a in info.menu.actions()] == ["Panel Options…"]
+
+    def choose(first, second, unit, status):
+        def drive(dialog, seen):
+            modes = [dialog.findChild(type(dialog.units), f"InfoReadout{i}") for i in (1, 2)]
+            for combo, mode in zip(modes, (first, second)):
+                combo.setCurrentIndex(combo.findData(mode))
+            dialog.units.setCurrentIndex(dialog.units.findData(unit))
+            for key, on in status.items():
+                dialog.status[key].setChecked(on)
+        return drive
+
+    in_modal_dialog(qtbot, info.menu.actions()[0].trigger,
+                    choose("web", "cmyk", "percent", {"sizes": False, "tool": True}),
+                    "InfoPanelOptions")
+    hover()
+    assert [info.text(k) for k in ("R", "G", "B")] == [f"{v:02X}" for v in (r, g, b)]
+    k = 1 - max(r, g, b) / 255
+    expected = [round(100 * (1 - c / 255 - k) / (1 - k)) for c in (r, g, b)] + [round(100 * k)]
+    assert [info.text(k) for k in ("H", "S", "Bv", "C2")] == [f"{v}%" for v in expected]
+    assert [info.captions[k].text() for k in ("H", "S", "Bv", "C2")] == ["C:", "M:", "Y:", "K:"]
+    assert info.fields["C2"].isVisible() and not info.fields["C1"].isVisible()
+    # Mouse Coordinates in percent: the rulers' own unit, one preference.
+    assert w.settings.ruler_units == "percent"
+    assert info.text("X") == f"{100 * (x + 0.5) / 96:.1f} %"
+    assert info.text("sizes") == "" and info.text("tool") == w.tools.current.label
+    assert info.text("dimensions") == "100 % × 100 % (72 ppi)"
+    w.tool_actions["marquee"].trigger()  # the Current Tool line follows the tool
+    qtbot.waitUntil(lambda: info.text("tool") == w.tools.current.label)
+    assert w.tools.current.id == "marquee"
+    # Grayscale, HSB, Lab, Total Ink, Opacity.
+    for first, second, check in (
+            ("grayscale", "hsb", lambda: (
+                info.text("R") == f"{round(100 - int(cm.grey_of(np.array([r, g, b], np.uint8))) * 100 / 255)}%"
+                and info.captions["R"].text() == "K:"
+                and info.text("H") == f"{round(colorsys.rgb_to_hsv(r / 255, g / 255, b / 255)[0] * 360) % 360}°")),
+            ("lab", "ink", lambda: (
+                [info.text(k) for k in "RGB"] == [str(round(float(v))) for v in
+                                                  cm.lab_of_rgb(np.array([r, g, b], np.uint8))]
+                and info.text("H") == f"{sum(expected)}%" and not info.fields["S"].isVisible())),
+            ("rgb", "hsb", lambda: [info.text(k) for k in "RGB"] == [str(v) for v in (r, g, b)])):
+        in_modal_dialog(qtbot, info.menu.actions()[0].trigger,
+                        choose(first, second, "pixels", {"sizes": True}), "InfoPanelOptions")
+        hover()
+        assert check(), (first, second)
+    # Opacity: the active layer's at that pixel (its alpha times its Opacity).
+    layer.opacity = 128
+    in_modal_dialog(qtbot, info.menu.actions()[0].trigger,
+                    choose("opacity", "rgb", "pixels", {}), "InfoPanelOptions")
+    hover()
+    assert info.text("R") == "50%" and info.captions["R"].text() == "Op:"
+    assert info.text("X") == f"{x} px"
+    flat = 96 * 64 * 3
+    assert info.text("sizes") == f"Doc: {flat / 1024:.1f}K/{(flat + 96 * 64 * 4) / 1024:.1f}K"
+    # Cancel keeps what was chosen.
+    def cancel(dialog, s):
+        assert dialog.modes[0].currentData() == "opacity"
+        dialog.modes[0].setCurrentIndex(0)
+        s["cancel"] = True
+
+    in_modal_dialog(qtbot, info.menu.actions()[0].trigger, cancel, "InfoPanelOptions")
+    hover()
+    assert info.text("R") == "50%"
+    # Kept in the settings: a window made later with them reads the same way.
+    w.settings.sync()
+    again = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    assert again.value("info/readout1") == "opacity" and again.value("info/readout2") == "rgb"
+    assert again.value("info/status_tool", False, bool) is True
