@@ -1,6 +1,6 @@
 """Photoshop's Background layer driven in the window as a user would: a new document with
 White or Background colour contents and an opened JPEG get one; it stays opaque (the Eraser
-and Delete paint the background colour), stays at the bottom, refuses moves, masks and
+and Backspace paint the background colour), stays at the bottom, refuses moves, masks and
 modes in one line; Layer from Background… (double-click) and Background from Layer; Canvas
 Size extends it with the background colour; Flatten gives one; PSD round trip checked with
 psd-tools and Photoshop's own files; Deep knockout reaches it. Each change one undo step."""
@@ -95,10 +95,11 @@ def test_opened_jpeg_is_a_background_the_eraser_and_delete_paint_the_background_
     undo_is_one_step(w, w.doc.history.undo_name(),
                      lambda: np.testing.assert_array_equal(layer.pixels, before),
                      lambda: np.testing.assert_array_equal(layer.pixels, after))
-    # Delete with a selection: the background colour there, one step "Clear".
+    # Backspace with a selection: the background colour there, one step "Clear" (Delete
+    # opens Fill instead: test_ui_photoshop_parity).
     w.doc.set_selection(Box(4, 4, 10, 8))
     w.canvas.setFocus()
-    qtbot.keyClick(w.canvas, Qt.Key.Key_Delete)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Backspace)
     assert (layer.pixels[4:12, 4:14] == (*GREEN, 255)).all()
     assert np.array_equal(layer.pixels[20:], after[20:])
     assert w.doc.history.undo_name() == "Clear"

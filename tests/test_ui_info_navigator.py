@@ -28,7 +28,7 @@ def test_info_panel_reads_the_pixel_under_the_pointer(opened, qtbot):
     press_key(opened, qtbot, Qt.Key.Key_F8)
     qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty())
     assert opened.actions["panel_info"].isChecked()
-    assert info.text("doc") == f"Doc: {W} × {H} px"
+    assert info.text("dimensions") == f"{W} px × {H} px (72 ppi)"
     canvas = opened.canvas
     canvas.set_zoom(4.0)
     pixels = next(iter(opened.doc.layers())).pixels  # the opened photo, opaque

@@ -175,8 +175,9 @@ def test_info_panel_and_color_picker_show_lab(opened, qtbot):
     qtbot.mouseMove(canvas, image_pos(canvas, x + 0.5, y + 0.5))
     qtbot.waitUntil(lambda: info.text("X") == f"{x} px")
     lab = cm.lab_of_rgb(pixels[y, x, :3])
-    assert [info.text(k) for k in ("H", "S", "Bv")] == [str(round(float(v))) for v in lab]
-    assert info.captions["H"].text() == "L:"
+    # The first read-out, Actual Color, is the document's Lab (as in Photoshop).
+    assert [info.text(k) for k in ("R", "G", "B")] == [str(round(float(v))) for v in lab]
+    assert info.captions["R"].text() == "L:" and info.captions["H"].text() == "H:"
 
     # The Color Picker: sRGB red is Photoshop's Lab 54 81 70; typing L 50 a 0 b 0 gives
     # the middle grey (D50 white: neutral).

@@ -4,7 +4,9 @@ Import Patterns…: a Photoshop .pat's patterns into the document's, `editor.mod
 Delete/Backspace.
 
 As in Photoshop: Delete (or Backspace) clears the selected pixels of the
-active layer, or deletes the layer when nothing is selected; Cut is copy +
+active layer, or deletes the layer when nothing is selected; on the Background, whose
+pixels cannot go transparent, Backspace paints the background colour there and Delete
+opens Fill with Content-Aware chosen (Photoshop CC's); Cut is copy +
 clear in one undo step; Copy and Copy Merged put on the clipboard where the
 pixels came from, so Paste in Place (Shift+Ctrl+V) puts them back at the same
 canvas position. Fill (Shift+F5) and Stroke ask for colour and width in small
@@ -91,7 +93,7 @@ def _mask_targeted(doc) -> bool:
 class FillDialog(QDialog):
     """Edit > Fill: what to fill with and how opaque."""
 
-    def __init__(self, window: "EditorWindow"):
+    def __init__(self, window: "EditorWindow", contents: Optional[str] = None):
         super().__init__(window)
         self.main_window = window
         self.setWindowTitle("Fill")
@@ -105,7 +107,7 @@ class FillDialog(QDialog):
         # Content-Aware fill of one spot after another is one Shift+F5, Enter each).
         settings = window.settings
         self.contents.setCurrentIndex(max(0, self.contents.findData(
-            settings.value("fill/contents", "foreground"))))
+            contents or settings.value("fill/contents", "foreground"))))
         self.contents.activated.connect(self._contents_chosen)
         form.addRow("Contents", self.contents)
         self.color = QColor(settings.value("fill/color", QColor(window.foreground).name()))
@@ -223,10 +225,16 @@ class EditCommands:
             ActionSpec("purge_clipboard", "&Clipboard", lambda: self.purge("clipboard"),
                        menu="purge"),
             ActionSpec("purge_all", "&All", lambda: self.purge("all"), menu="purge"),
-            ActionSpec("clear", "Cl&ear", self.delete_key, ["Delete", "Backspace"],
-                       tip="Clear the selected pixels (Delete); with nothing selected, delete "
-                           "the layer",
+            ActionSpec("clear", "Cl&ear", self.delete_key, "Delete",
+                       tip="Clear the selected pixels (Delete; on the Background: Fill, "
+                           "Content-Aware); with nothing selected, delete the layer",
                        enabled=has_node, menu="edit", after="paste_outside"),
+            # Backspace, as Photoshop has it: the same Clear, but the Background's pixels
+            # take the background colour at once rather than opening Fill.
+            ActionSpec("clear_backspace", "Clear (Backspace)", self.backspace_key,
+                       "Backspace", enabled=has_node,
+                       tip="Clear the selected pixels (on the Background: the background "
+                           "colour); with nothing selected, delete the layer"),
             ActionSpec("fill", "&Fill…", self.fill, "Shift+F5", enabled=has_node, menu="edit",
                        after="clear", separator=True),
             ActionSpec("stroke", "&Stroke…", self.stroke, enabled=node_and_selection,
@@ -437,7 +445,19 @@ class EditCommands:
         self._op("Could not paste", lambda doc: edit_ops.paste_into(doc, pixels, outside))
 
     def delete_key(self) -> None:
-        """Delete / Backspace: clears the selection in the active layer, or deletes the layer."""
+        """Delete: as Backspace, except that on the Background with a selection it opens
+        Edit > Fill with Content-Aware chosen (Photoshop CC's; Cancel changes nothing)."""
+        doc = self.window.doc
+        if doc is not None and doc.active is not None and doc.active.is_background \
+                and edit_ops.selection_region(doc) is not None \
+                and not self.window.layers_panel.list.hasFocus() and not _mask_targeted(doc):
+            self.fill(contents="content_aware")
+            return
+        self.backspace_key()
+
+    def backspace_key(self) -> None:
+        """Backspace: clears the selection in the active layer (the Background's to the
+        background colour), or deletes the layer."""
         doc = self.window.doc
         if doc is None:
             return
@@ -455,7 +475,9 @@ class EditCommands:
             d, edit_ops.pixel_layer(d.active, "clear"), "Clear",
             self.window.background.getRgb()[:3]))
 
-    def fill(self) -> None:
+    def fill(self, contents: Optional[str] = None) -> None:
+        """Edit > Fill: the dialog (opened with `contents` chosen, else the last used),
+        then the fill in one undo step."""
         doc = self.window.doc
         if doc is None:
             return
@@ -466,7 +488,7 @@ class EditCommands:
         except Exception as exc:
             self.window.report(exc, "Could not fill")
             return
-        dialog = FillDialog(self.window)
+        dialog = FillDialog(self.window, contents)
         if not dialog.exec():
             return
         if on_mask:  # the targeted mask takes the grey of the colour

@@ -3,13 +3,15 @@ and Arbitrary…) and Flip Canvas, Duplicate (a new tab: `editor.model.duplicate
 
 The work is in `editor.model.image_ops` (no Qt); each command is one undo
 step. Image Size keeps the proportions unless unlinked; Canvas Size places
-the old picture by a 3 × 3 anchor, as in Photoshop.
+the old picture by a 3 × 3 anchor, as in Photoshop, takes sizes or (Relative) amounts
+added, and grows the Background with its Canvas extension color.
 """
 from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
                                QFormLayout,
                                QGridLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton,
@@ -17,9 +19,11 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDou
 
 from editor.model import image_ops, image_resample, replay
 from editor.model import resolution as ppi_limits
+from editor.model.background_layer import background_of
 from editor.model.duplicate import duplicate_document
 
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection, run_on_doc
+from . import dialogs
 from .dialogs import ok_cancel
 
 if TYPE_CHECKING:
@@ -265,32 +269,57 @@ def _row(*widgets) -> QWidget:
     return row
 
 
+# Canvas Size's Canvas extension color menu (Photoshop's; "other": a colour picked).
+EXTENSION_COLORS = (("foreground", "Foreground"), ("background", "Background"),
+                    ("white", "White"), ("black", "Black"), ("gray", "Gray"),
+                    ("other", "Other…"))
+
+
+_ARROWS = {(-1, -1): "↖", (0, -1): "↑", (1, -1): "↗", (-1, 0): "←", (1, 0): "→",
+           (-1, 1): "↙", (0, 1): "↓", (1, 1): "↘"}
+
+
 class CanvasSizeDialog(QDialog):
     """Image > Canvas Size…: the new Width and Height in a unit (Photoshop's: the rulers'
     unit, Preferences > Units & Rulers, by default; Percent of the current size, the print
-    units by the document's resolution) and the Anchor."""
+    units by the document's resolution), or with Relative the amounts added to each side
+    (negative: taken off), the Anchor, and the Canvas extension color the Background grows
+    with (greyed without a Background, as there). Relative and the colour are remembered."""
 
     def __init__(self, window: "EditorWindow", size: tuple[int, int], unit: str = "pixels",
-                 resolution: float = 72.0):
+                 resolution: float = 72.0, has_background: bool = True):
         super().__init__(window)
         self.setWindowTitle("Canvas Size")
         self.setObjectName("CanvasSizeDialog")
+        self.main_window = window
         self.size0, self.ppi = size, float(resolution)
+        settings = window.settings
         layout = QVBoxLayout(self)
+        current = QLabel(f"Current Size:  {size[0]} px × {size[1]} px")
+        current.setObjectName("CanvasSizeCurrent")
+        layout.addWidget(current)
         form = QFormLayout()
         self.width_box, self.height_box = _print_box(), _print_box()
+        self.width_box.setObjectName("CanvasSizeWidth")
+        self.height_box.setObjectName("CanvasSizeHeight")
         self.unit = QComboBox()
         self.unit.setObjectName("CanvasSizeUnit")
         for key, label in ppi_limits.UNITS:
             self.unit.addItem(label, key)
         self.unit.setCurrentIndex(max(0, self.unit.findData(unit)))
         self._unit = self.unit.currentData()  # what the fields show now
-        for box, px in ((self.width_box, size[0]), (self.height_box, size[1])):
-            box.setDecimals(0 if self._unit == "pixels" else 3)
-            box.setValue(self._shown(px, box))
+        self.relative = QCheckBox("Relative")
+        self.relative.setObjectName("CanvasSizeRelative")
+        self.relative.setToolTip("Width and Height are amounts added to the canvas "
+                                 "(negative: cut off)")
+        self.relative.setChecked(settings.value("image/canvas_relative", False, bool))
+        self._relative = self.relative.isChecked()  # what the fields show now
+        self._show_sizes(size)
         form.addRow("Width", _row(self.width_box, self.unit))
         form.addRow("Height", self.height_box)
-        self.unit.currentIndexChanged.connect(self._unit_changed)
+        form.addRow("", self.relative)
+        self.unit.currentIndexChanged.connect(self._fields_changed)
+        self.relative.toggled.connect(self._fields_changed)
         grid_box = QWidget()
         grid = QGridLayout(grid_box)
         grid.setSpacing(2)
@@ -304,10 +333,31 @@ class CanvasSizeDialog(QDialog):
             button.setToolTip("Where the picture stays in the new canvas")
             self.anchor.addButton(button, i)
             grid.addWidget(button, int(ay * 2), int(ax * 2))
+        grid_box.setStyleSheet("QToolButton { border: 1px solid #666; }")
+        grid_box.setFixedSize(3 * 24 + 2 * 2, 3 * 24 + 2 * 2)  # (not spread over the row)
         self.anchor.button(4).setChecked(True)
         self.anchor.idToggled.connect(self._show_anchor)
+        for box in self._boxes():
+            box.valueChanged.connect(self._show_anchor)
         self._show_anchor()
         form.addRow("Anchor", grid_box)
+        self.extension = QComboBox()
+        self.extension.setObjectName("CanvasSizeExtension")
+        for key, label in EXTENSION_COLORS:
+            self.extension.addItem(label, key)
+        self.other = QColor(settings.value("image/canvas_other", "#808080"))
+        self.extension.setCurrentIndex(max(0, self.extension.findData(
+            settings.value("image/canvas_extension", "background"))))
+        self.extension.activated.connect(self._extension_chosen)
+        self.swatch = QLabel()
+        self.swatch.setObjectName("CanvasSizeSwatch")
+        self.swatch.setFixedSize(22, 22)
+        self.extension.currentIndexChanged.connect(self._show_swatch)
+        self._show_swatch()
+        extension_row = _row(self.extension, self.swatch)
+        # (only the Background takes the colour: the other layers grow transparent)
+        extension_row.setEnabled(has_background)
+        form.addRow("Canvas extension color", extension_row)
         layout.addLayout(form)
         self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
@@ -315,24 +365,70 @@ class CanvasSizeDialog(QDialog):
     def _side(self, box) -> int:
         return self.size0[0 if box is self.width_box else 1]
 
-    def _shown(self, px: float, box) -> float:
-        return ppi_limits.from_pixels(px, self._unit, self.ppi, self._side(box))
+    def _boxes(self):
+        return self.width_box, self.height_box
+
+    def _show_sizes(self, sizes) -> None:
+        """The fields from the new size in pixels, as the unit and Relative now say."""
+        for box, px in zip(self._boxes(), sizes):
+            side = self._side(box)
+            box.setDecimals(0 if self._unit == "pixels" else 3)
+            # Relative: negative amounts shrink the canvas (to one pixel at most).
+            box.setMinimum(-10 ** 7 if self._relative else 0.001)
+            shown = px - side if self._relative else px
+            box.setValue(ppi_limits.from_pixels(shown, self._unit, self.ppi, side))
 
     def _pixels(self, box) -> int:
-        return max(1, round(ppi_limits.to_pixels(box.value(), self._unit, self.ppi,
-                                                 self._side(box))))
+        side = self._side(box)
+        px = round(ppi_limits.to_pixels(box.value(), self._unit, self.ppi, side))
+        return max(1, side + px if self._relative else px)
 
-    def _unit_changed(self, *args) -> None:
-        """The fields' values kept as lengths, shown in the unit chosen."""
-        sizes = [self._pixels(box) for box in (self.width_box, self.height_box)]
+    def _fields_changed(self, *args) -> None:
+        """Unit or Relative changed: the same new size, shown in the unit chosen and as
+        the size itself or the amount added (Photoshop's fields switch likewise)."""
+        sizes = [self._pixels(box) for box in self._boxes()]
         self._unit = self.unit.currentData()
-        for box, px in zip((self.width_box, self.height_box), sizes):
-            box.setDecimals(0 if self._unit == "pixels" else 3)
-            box.setValue(self._shown(px, box))
+        self._relative = self.relative.isChecked()
+        self._show_sizes(sizes)
 
     def _show_anchor(self, *args) -> None:
-        for button in self.anchor.buttons():
-            button.setText("●" if button.isChecked() else "")
+        """Photoshop's anchor grid: a dot where the picture stays, arrows in the cells next
+        to it the way the canvas goes (out where it grows, in where it shrinks)."""
+        checked = self.anchor.checkedId()
+        if checked < 0:
+            return
+        ax, ay = (round(v * 2) for v in image_ops.ANCHORS[checked])
+        grow = [1 if self._pixels(box) >= self._side(box) else -1 for box in self._boxes()]
+        for i, button in enumerate(self.anchor.buttons()):
+            x, y = (round(v * 2) for v in image_ops.ANCHORS[self.anchor.id(button)])
+            dx, dy = (x - ax) * grow[0], (y - ay) * grow[1]
+            button.setText("●" if i == checked else
+                           _ARROWS.get((dx, dy), "") if max(abs(dx), abs(dy)) == 1 else "")
+
+    def _extension_chosen(self, *args) -> None:
+        if self.extension.currentData() == "other":
+            color = dialogs.ask_color(self, self.other, "Canvas Extension Color")
+            if color is not None:
+                self.other = color
+            self._show_swatch()
+
+    def _show_swatch(self, *args) -> None:
+        self.swatch.setStyleSheet(f"background: {self.extension_color().name()}; "
+                                  "border: 1px solid #777;")
+
+    def extension_color(self) -> QColor:
+        key = self.extension.currentData()
+        w = self.main_window
+        return {"foreground": w.foreground, "background": w.background,
+                "white": QColor(255, 255, 255), "black": QColor(0, 0, 0),
+                "gray": QColor(128, 128, 128), "other": self.other}[key]
+
+    def accept(self) -> None:
+        settings = self.main_window.settings
+        settings.set_value("image/canvas_relative", self.relative.isChecked())
+        settings.set_value("image/canvas_extension", self.extension.currentData())
+        settings.set_value("image/canvas_other", self.other.name())
+        super().accept()
 
     def chosen(self) -> tuple[int, int, tuple[float, float]]:
         """The new size in pixels and the anchor."""
@@ -443,12 +539,12 @@ class ImageCommands:
         if doc is None:
             return
         dialog = CanvasSizeDialog(self.window, doc.size, self.window.settings.ruler_units,
-                                  doc.resolution)
+                                  doc.resolution, background_of(doc) is not None)
         if dialog.exec():
             width, height, anchor = dialog.chosen()
-            # (the Background is extended with the background colour, Photoshop's default
-            # Canvas Extension Color)
-            extension = list(self.window.background.getRgb()[:3])
+            # (the Background is extended with the Canvas extension color: the background
+            # colour unless chosen otherwise, as in Photoshop)
+            extension = list(dialog.extension_color().getRgb()[:3])
             self._op("change the canvas size",
                      lambda d: replay.perform(d, "canvas_size", width=width, height=height,
                                                anchor=anchor, extension=extension))

@@ -4,7 +4,9 @@ Corner handles scale keeping the ratio, as current Photoshop does (Shift
 frees it; side handles scale one axis; the opposite handle stays put), a drag
 outside the box rotates (Shift: 15 degree steps), a drag inside moves; Edit >
 Transform flips. The options bar takes X, Y, W, H and the angle as numbers
-(W and H linked by default). Ctrl+drag on a corner distorts: that corner alone
+(W and H linked by default; X and Y in the rulers' unit, W and H in percent, each typed in
+any unit: `length_field`; the delta button makes X and Y relative to where the frame
+began, Photoshop's "Use relative positioning for reference point"). Ctrl+drag on a corner distorts: that corner alone
 moves, the layer drawn through the projective map of its rectangle onto the four
 corners; Ctrl+Alt+Shift+drag on a corner is Perspective: the neighbouring corner
 across the drag's main axis moves the mirrored way, so the edge stays symmetric
@@ -56,10 +58,12 @@ from editor.model import replay, smart_object, text_layer
 from editor.model.layer_set_ops import carried_along
 from editor.model.layer_warp import warp_node
 from editor.model.resample import perspective_pixels, transform_pixels, warp_mask
+from editor.model.resolution import from_pixels
 from editor.model.smart_object import SmartObjectLayer, tidy as _tidy
 from editor.model.text_layer import TextLayer
 
 from ..icons import icon, pixmap
+from ..length_field import LengthSpinBox
 from ..preview import LayerPreview
 from .base import Tool
 from .layer_mode import LayerMode
@@ -212,6 +216,7 @@ class TransformTool(LayerMode, Tool):
         self._canvas = None
         self._fields: dict[str, QDoubleSpinBox] = {}
         self._link: Optional[QToolButton] = None
+        self._relative: Optional[QToolButton] = None
         self._updating = False
 
     def _frame_of(self, node) -> Box:
@@ -705,20 +710,31 @@ class TransformTool(LayerMode, Tool):
         title = QLabel(self.label)
         row.addWidget(title)
         row.addSpacing(8)
-        for key, label, suffix, low, high, decimals in (
-                ("x", "X", " px", -1e6, 1e6, 0), ("y", "Y", " px", -1e6, 1e6, 0),
-                ("w", "W", " %", -1e5, 1e5, 1), ("h", "H", " %", -1e5, 1e5, 1),
-                ("angle", "∠", "°", -180.0, 180.0, 1)):
+        # X and Y in the rulers' unit (Preferences > Units & Rulers; percent of the canvas),
+        # W and H in percent of the frame, as Photoshop shows them; each takes a length typed
+        # with a unit of its own ("2 in", "300 px").
+        doc = self.window.doc
+        unit = self.window.settings.ruler_units
+        ppi = doc.resolution if doc is not None else 72.0
+        canvas = doc.size if doc is not None else (self.w, self.h)
+        for key, label in (("x", "X"), ("y", "Y"), ("w", "W"), ("h", "H"), ("angle", "∠")):
+            if key == "x":
+                row.addWidget(self._relative_button())
             name = QLabel(label)
             name.setObjectName("Dim")
             row.addWidget(name)
-            spin = QDoubleSpinBox()
+            if key == "angle":
+                spin = QDoubleSpinBox()
+                spin.setRange(-180.0, 180.0)
+                spin.setDecimals(1)
+                spin.setSuffix("°")
+            elif key in ("x", "y"):
+                spin = LengthSpinBox(unit, ppi, canvas[key == "y"])
+            else:
+                spin = LengthSpinBox("percent", ppi, self.w if key == "w" else self.h)
             spin.setObjectName(f"Transform_{key}")
-            spin.setRange(low, high)
-            spin.setDecimals(decimals)
-            spin.setSuffix(suffix)
             spin.setKeyboardTracking(False)  # applied on Enter or when the field is left
-            spin.setFixedWidth(92 if key in ("x", "y") else 84)
+            spin.setFixedWidth(100 if key in ("x", "y") else 84)
             spin.valueChanged.connect(lambda _v, k=key: self._typed(k))
             self._fields[key] = spin
             row.addWidget(spin)
@@ -734,6 +750,32 @@ class TransformTool(LayerMode, Tool):
         self._end_buttons(row)
         self._show()
         return w
+
+    def _relative_button(self) -> QToolButton:
+        """Photoshop's delta triangle, "Use relative positioning for reference point": X
+        and Y become how far the frame has moved since the transform began (typed: moved
+        that far from there). Remembered."""
+        button = QToolButton()
+        button.setObjectName("TransformRelative")
+        button.setText("Δ")
+        button.setCheckable(True)
+        button.setChecked(self.window.settings.value("transform/relative", False, bool))
+        button.setToolTip("Use relative positioning for reference point")
+        button.toggled.connect(self._relative_toggled)
+        self._relative = button
+        return button
+
+    def _relative_toggled(self, on: bool) -> None:
+        self.window.settings.set_value("transform/relative", on)
+        self._show()
+
+    def _origin(self) -> tuple[float, float]:
+        """What X and Y count from: the canvas's corner, or (relative) where the frame's
+        corner was when the transform began."""
+        if self._relative is None or not self._relative.isChecked():
+            return 0.0, 0.0
+        p = self.start
+        return p.cx - abs(p.sx) * self.w / 2, p.cy - abs(p.sy) * self.h / 2
 
     def _end_buttons(self, row: QHBoxLayout) -> None:
         """The options bar's right end: cancel (Esc) and commit (Enter)."""
@@ -751,7 +793,10 @@ class TransformTool(LayerMode, Tool):
         if not self._fields:
             return
         p = self.placement
+        ox, oy = self._origin()
         x, y = p.cx - abs(p.sx) * self.w / 2, p.cy - abs(p.sy) * self.h / 2
+        x, y = (from_pixels(v, f.unit, f.ppi, f.side)
+                for v, f in ((x - ox, self._fields["x"]), (y - oy, self._fields["y"])))
         self._updating = True
         try:
             for field in self._fields.values():
@@ -770,10 +815,11 @@ class TransformTool(LayerMode, Tool):
             return
         p = self.placement
         value = self._fields[key].value()
+        ox, oy = self._origin()
         if key == "x":
-            new = replace(p, cx=value + abs(p.sx) * self.w / 2)
+            new = replace(p, cx=ox + self._fields["x"].pixels() + abs(p.sx) * self.w / 2)
         elif key == "y":
-            new = replace(p, cy=value + abs(p.sy) * self.h / 2)
+            new = replace(p, cy=oy + self._fields["y"].pixels() + abs(p.sy) * self.h / 2)
         elif key in ("w", "h"):
             scale = value / 100 if abs(value) >= 0.1 else math.copysign(0.001, value or 1)
             sx, sy = (scale, p.sy) if key == "w" else (p.sx, scale)
