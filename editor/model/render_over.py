@@ -42,10 +42,11 @@ MIN_RUN = 2
 # making the first one costs ~4 s of compiling in each process.
 CHUNK = 8
 # Columns of a row blended through every layer of a pass before the next piece
-# (over_kernels.row_run). The 20 masked photo layers of bench_document.py's photo document,
-# its three runs drawn over a 4000x3000 buffer, interleaved in one process (load 11-14, 30
-# runs each): whole rows min 110-122 / median 129-143 ms of CPU; pieces of 128 columns
-# 79-94 / 97-125, 256: 77-103 / 113-119, 512: 73 / 106-130; the same bytes.
+# (over_kernels.row_run). The three runs of bench_document.py's masked photo document (20
+# layers, 4000x3000), interleaved in one process at load 11-16, 12-30 runs each, ms of CPU
+# (min / median): whole rows 110-121 / 129-143; pieces of 128 columns 74-90 / 80-124, 256:
+# 76-93 / 116-119, 512: 73 / 106-130; the same bytes. (Skipping the layers under a piece a
+# layer above covers opaquely, tried too: no gain there, its layers are seldom opaque.)
 SEGMENT = 256
 _NONE = np.zeros((0, 0), np.uint32)
 
