@@ -39,6 +39,10 @@ some layers are drawn through both, and (g) times filling one canvas-sized path.
 group (the moved layers stay at the top level); --group-style gives the Normal group a Drop
 Shadow and a Stroke, drawn from its composite (issue 15: a document without group effects
 should draw no slower than before).
+--pieces (with --masked) times (i): the photo document's first picture and full redraw with
+the runs of plain layers blended a piece of each row at a time (render_over.SEGMENT) and
+with whole rows (as before), alternating in one process, and checks that both give the
+same bytes.
 --shapes times (h): a full redraw of a photo background with and without a shape layer (a
 Solid Color fill whose vector mask is an ellipse over most of the canvas), and the
 redraw after its colour changes (its pixels made again).
@@ -275,6 +279,43 @@ def bench_adjustment_kinds(runs: int) -> None:
         fresh.clear()
 
 
+def bench_pieces(doc, runs: int) -> None:
+    """(i): render_over.SEGMENT against whole rows, alternating run by run (the machine is
+    shared: figures taken minutes apart are not comparable)."""
+    from editor.model import render_over
+    from editor.model.render import Renderer
+
+    print(f"\n(i) runs of plain layers in pieces of {render_over.SEGMENT} columns against "
+          "whole rows, alternating")
+    kept, arms = render_over.SEGMENT, (("pieces", render_over.SEGMENT), ("whole rows", 1 << 30))
+    times: dict = {}
+    pictures = {}
+    for _ in range(max(3, runs)):
+        for arm, segment in arms:
+            render_over.SEGMENT = segment
+            start, start_cpu = time.perf_counter(), time.process_time()
+            renderer = Renderer(doc)
+            renderer.update()
+            first = ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
+            start, start_cpu = time.perf_counter(), time.process_time()
+            doc.region_changed.emit(doc.canvas, None)
+            renderer.update()
+            redraw = ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
+            renderer.close()
+            pictures.setdefault(arm, renderer.composite.array)
+            times.setdefault(arm, []).append((first, redraw))
+    render_over.SEGMENT = kept
+    for arm, _ in arms:
+        for k, what in enumerate(("new Renderer + first update", "full redraw")):
+            wall = [t[k][0] for t in times[arm]]
+            cpu = [t[k][1] for t in times[arm]]
+            _last_cpu[:] = [statistics.median(cpu)]
+            row(f"{arm}: {what}", statistics.median(wall),
+                f"min {min(wall):.1f} ms, CPU min {min(cpu):.1f} ms")
+    same = np.array_equal(*pictures.values())
+    print(f"  {'the same bytes':<58} {str(same):>9}")
+
+
 # -- timing helpers ----------------------------------------------------------------------
 
 _last_cpu: list[float] = []  # CPU ms (all threads) of the last median_ms, for row()
@@ -343,7 +384,7 @@ def bench_composite(name: str, doc, runs: int, naive_runs: int) -> None:
     row("full redraw by an existing Renderer (buffers already mapped)",
         median_ms(lambda: (doc.region_changed.emit(doc.canvas, None), renderer.update()), runs))
     renderer.close()
-    del renderers
+    renderers.clear()
     row("composite_document (precise, 16-bit)", median_ms(lambda: composite_document(doc), runs))
     if naive_runs:
         row("naive numpy float32 composite", median_ms(
@@ -371,7 +412,7 @@ def bench_composite(name: str, doc, runs: int, naive_runs: int) -> None:
         _last_cpu[:] = [later_cpu]
         row(f"move {label}: each later move of the drag", later,
             f"target <= 30 ms; changed box {box.w}x{box.h}")
-        row(f"end of drag: settle() redraws cached pixels exactly",
+        row("end of drag: settle() redraws cached pixels exactly",
             median_ms(lambda: (renderer.settle(), renderer.update()), 1))
         if naive_runs:
             row(f"naive numpy float composite of the changed box {box.w}x{box.h}",
@@ -636,6 +677,9 @@ def main() -> None:
                              "Normal group")
     parser.add_argument("--group-style", action="store_true",
                         help="with --grouped: the Normal group has a Drop Shadow and a Stroke")
+    parser.add_argument("--pieces", action="store_true",
+                        help="with --masked: only (i), the photo document's runs of plain "
+                             "layers in pieces against whole rows")
     parser.add_argument("--shapes", action="store_true",
                         help="only (h): full redraws with a shape layer")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
@@ -647,6 +691,13 @@ def main() -> None:
           f"{os.cpu_count()} CPU cores; machine load {os.getloadavg()[0]:.1f}")
     if args.shapes:
         bench_shape_redraw(args.runs)
+        return
+    if args.masked and args.pieces:
+        doc = photo_document(20)
+        mask_half(doc)
+        if args.adjusted:
+            add_adjustments(doc)
+        bench_pieces(doc, args.runs)
         return
     if args.masked:
         for name, build in (("photo, half masked", lambda: photo_document(20)),

@@ -96,6 +96,28 @@ def test_a_run_longer_than_one_pass(monkeypatch):
     assert np.array_equal(ours, drawn(nodes, Box(0, 0, W, H)))
 
 
+@pytest.mark.parametrize("segment", [1, 7, 32])
+def test_a_row_drawn_a_piece_at_a_time(monkeypatch, segment):
+    """Rows blended a piece of `SEGMENT` columns at a time through every layer: layers
+    that begin and end inside a piece, regions that do not start at a piece's edge, a run
+    longer than one pass; the same as Qt layer by layer (and as whole rows)."""
+    rng = np.random.default_rng(8)
+    nodes = document(7).root.children + [
+        layer(rng, f"more {i}", 23, 17, 9 * i - 5, 4 * i - 3, masked=i % 2 == 0)
+        for i in range(render_over.CHUNK + 1)]
+    backdrop = premultiplied_noise(np.random.default_rng(3), H, W)
+    regions = (Box(0, 0, W, H), Box(5, 3, 61, 40))
+    monkeypatch.setattr(render_over, "SEGMENT", segment)
+    ours = [drawn(nodes, region, backdrop=backdrop) for region in regions]
+    monkeypatch.setattr(render_over, "SEGMENT", 1 << 30)  # whole rows
+    rows = [drawn(nodes, region, backdrop=backdrop) for region in regions]
+    qt_only(monkeypatch)
+    for region, mine, whole in zip(regions, ours, rows):
+        theirs = drawn(nodes, region, backdrop=backdrop)
+        assert np.array_equal(mine, theirs)
+        assert np.array_equal(whole, theirs)
+
+
 def test_a_buffer_placed_elsewhere_on_the_canvas(monkeypatch):
     """A buffer over part of the canvas (the Renderer's caches, an isolated group's)."""
     doc = document(2)

@@ -5,8 +5,9 @@ A plain layer is a pixel layer in Normal mode at 100 % opacity and Fill, without
 style, clipping, knockout or channel restriction: most of a photo document's stack. Qt
 blends each such layer over the whole region, reading and writing the 48 MB buffer of a
 4000x3000 canvas once per layer (and premultiplying a straight layer's pixels on the
-way); here each row of the region is kept in the core's cache while every layer of the run
-is blended into it, so the buffer is read and written once per pass of `CHUNK` layers.
+way); here each piece of a row of the region (`SEGMENT` columns) is kept in the core's
+first-level cache while every layer of the run is blended into it, so the buffer is read and
+written once per pass of `CHUNK` layers.
 No memory is added: the layers' own pixels are read (a masked layer's kept drawn ones).
 Measured on the shared 2-core machine (load 6-7), the 20 layers of bench_document.py's
 masked photo document, 4000x3000: ~159 ms of CPU against ~235 for Qt's passes.
@@ -40,6 +41,13 @@ MIN_RUN = 2
 # kernel is compiled once for any run; a numba typed list would take any number, but
 # making the first one costs ~4 s of compiling in each process.
 CHUNK = 8
+# Columns of a row blended through every layer of a pass before the next piece
+# (over_kernels.row_run). The three runs of bench_document.py's masked photo document (20
+# layers, 4000x3000), interleaved in one process at load 11-16, 12-30 runs each, ms of CPU
+# (min / median): whole rows 110-121 / 129-143; pieces of 128 columns 74-90 / 80-124, 256:
+# 76-93 / 116-119, 512: 73 / 106-130; the same bytes. (Skipping the layers under a piece a
+# layer above covers opaquely, tried too: no gain there, its layers are seldom opaque.)
+SEGMENT = 256
 _NONE = np.zeros((0, 0), np.uint32)
 
 
@@ -82,7 +90,7 @@ def draw_run(painter: "_Painter", layers: Sequence[Layer], region: Box) -> None:
         part += [_NONE] * (CHUNK - len(part))  # (no rows: passed over)
         where += [(0, 0, 0)] * (CHUNK - len(where))
         kernel(dst, tuple(part), np.array(where, np.int64), local.y, local.y1, local.x,
-               local.x1)
+               local.x1, SEGMENT)
 
 
 def _kernel(pixels: int):
@@ -100,4 +108,4 @@ def warm_up() -> None:
     placed = np.zeros((CHUNK, 3), np.int64)
     placed[1] = (1, 1, 1)
     for size in (1, _SERIAL_BELOW):
-        _kernel(size)(dst, sources, placed, 0, 4, 0, 6)
+        _kernel(size)(dst, sources, placed, 0, 4, 0, 6, SEGMENT)
