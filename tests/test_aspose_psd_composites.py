@@ -200,6 +200,23 @@ def test_shortened_radial_gradient_fill_like_photoshop(qapp, tmp_path):
     check_all_paths(str(path), 0.4, 16)
 
 
+def test_several_drop_shadows_stack_like_photoshop(qapp, tmp_path):
+    """548_Example.psd of Aspose.PSD-for-.NET (Examples/Data/PSD/, 1024 x 1024, read from
+    the mirror as above): two groups of a burger, one with a drop shadow of size 128, the
+    other with two ('dropShadowMulti': green at 8 degrees, 20 px, then blue at 177 degrees,
+    75 px). The first listed drawn lowest, it was 2.16 / 188 off on the file path (4.19
+    in the sweep); the first on top (`layer_effects.shadows_bottom_up`), 0.12 / 3."""
+    import subprocess
+
+    shown = subprocess.run(["git", "-C", ASPOSE_NET, "show",
+                            "HEAD:Examples/Data/PSD/548_Example.psd"], capture_output=True)
+    if shown.returncode != 0 or not shown.stdout:
+        pytest.skip("no mirror of Aspose.PSD-for-.NET with 548_Example.psd")
+    path = tmp_path / "548_Example.psd"
+    path.write_bytes(shown.stdout)
+    check_all_paths(str(path), 0.2, 5)
+
+
 def test_indexed_pattern_is_read_and_overlaid_like_photoshop(qapp):
     """psdnet1234-test.psd (500 x 500, 768 kB): a brush stroke under a Pattern Overlay whose
     pattern (946 x 946) Photoshop stored in Indexed Color, one plane of indices into the

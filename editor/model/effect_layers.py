@@ -89,7 +89,10 @@ def effect_images(layer: Layer) -> tuple[list, list]:
     below, above, over = [], [], []
     for kind, label in (("drop_shadows", "Drop Shadow"), ("outer_glows", "Outer Glow")):
         shown = [e for e in getattr(effects, kind) if e.enabled]
-        for i, e in enumerate(shown):
+        order = list(enumerate(shown))  # (numbered as listed)
+        if kind == "drop_shadows":  # drawn the last first, as `fx.shadows_bottom_up`
+            order.reverse()
+        for i, e in order:
             image, mode = alone(fx.LayerEffects(**{kind: (_full(e),)}))[0]
             below.append((numbered(label, i, len(shown)), image, mode, _opacity(e.opacity),
                           False))
