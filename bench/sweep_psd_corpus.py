@@ -2,7 +2,7 @@
 opened and composited by Layered, against the merged image Photoshop stored in it.
 
     python bench/sweep_psd_corpus.py MIRROR OUT [--worst N] [--only TEXT] [--timeout S]
-                                     [--photoshop-only]
+                                     [--photoshop-only] [--skip-same-as MIRROR ...]
 
 MIRROR is the corpus' repository as a bare git directory (its .psd/.psb files are
 extracted into OUT/files; a blob the mirror lacks is listed as missing) or a folder
@@ -14,7 +14,10 @@ not used). Aspose's example repository (aspose-psd/Aspose.PSD-for-Python-Net,
 wrote (its *_output / *_etalon files): `--photoshop-only` skips every file whose XMP packet
 is not Photoshop's: "Adobe Photoshop" as CreatorTool or a history agent, in a packet padded
 with whitespace for in-place edits as Photoshop writes it (Aspose re-serialises the packet
-it copies, unpadded, `end='w'`, so the creator it keeps says nothing). For each file:
+it copies, unpadded, `end='w'`, so the creator it keeps says nothing). Its .NET and Java
+example repositories (`--only Examples/Data/`, `--only Examples/src/main/resources/`)
+repeat many of those files: `--skip-same-as PYTHON_NET_MIRROR` skips a file whose bytes
+that mirror holds, so no file counts twice. For each file:
 open it as the editor does (`open_document`), composite it (`composite_document`),
 and compare with the merged image (psd-tools' `topil()`, the colour profile applied
 as our reader applies it). Files that are not 8-bit RGB, or hold no merged image, are
@@ -74,6 +77,30 @@ def extract(mirror: str, folder: str, only: str = "") -> list[str]:
                     f.write(shown.stdout)
         paths.append(path)
     return paths
+
+
+def tree_blobs(mirror: str) -> dict[str, str]:
+    """{path: git blob id} of the PSD/PSB files in a bare git mirror's HEAD ({} for a folder)."""
+    if not os.path.exists(os.path.join(mirror, "HEAD")):
+        return {}
+    listed = subprocess.run(["git", "--git-dir", mirror, "ls-tree", "-r", "HEAD"], check=True,
+                            capture_output=True, text=True).stdout.split("\n")
+    blobs = {}
+    for line in listed:
+        meta, _, name = line.partition("\t")
+        if name.lower().endswith((".psd", ".psb")):
+            blobs[name] = meta.split()[2]
+    return blobs
+
+
+def swept_blobs(mirror: str) -> set[str]:
+    """The blob ids of the PSD/PSB files a sweep of `mirror` compares or skips: those whose
+    bytes the mirror holds (a blob it lacks was never swept there, so it still counts here)."""
+    ids = sorted(set(tree_blobs(mirror).values()))
+    checked = subprocess.run(["git", "--git-dir", mirror, "cat-file", "--batch-check"],
+                             input="\n".join(ids) + "\n", capture_output=True, text=True,
+                             check=True).stdout.split("\n")
+    return {line.split()[0] for line in checked if line and not line.endswith(" missing")}
 
 
 def saved_by_photoshop(psd) -> bool:
@@ -192,11 +219,25 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=120)
     parser.add_argument("--photoshop-only", action="store_true",
                         help="skip files whose XMP packet Photoshop did not write")
+    parser.add_argument("--skip-same-as", action="append", default=[], metavar="MIRROR",
+                        help="skip files with the same bytes (git blob) as a file another "
+                        "mirror holds, e.g. Aspose's .NET and Java examples that repeat "
+                        "its Python-Net ones (repeatable)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     paths = extract(args.mirror, os.path.join(args.out, "files"), args.only)
-    rows = [measure(p, args.timeout, args.photoshop_only) for p in paths if args.only in p]
     root = os.path.join(args.out, "files")
+    seen = set().union(*(swept_blobs(m) for m in args.skip_same_as))
+    blobs = tree_blobs(args.mirror) if seen else {}
+    rows = []
+    for p in paths:
+        if args.only not in p:
+            continue
+        if blobs.get(os.path.relpath(p, root)) in seen:
+            rows.append({"file": p, "status": "skipped", "mean": None,
+                         "error": "same bytes as a file of an earlier sweep"})
+            continue
+        rows.append(measure(p, args.timeout, args.photoshop_only))
     for row in rows:
         row["name"] = os.path.relpath(row["file"], root) if row["file"].startswith(root) \
             else row["file"]

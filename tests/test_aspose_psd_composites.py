@@ -91,6 +91,47 @@ def test_cmyk_gradient_stops_are_read():
     assert max(dark) < 10  # (Photoshop's black in its default CMYK)
 
 
+# Photoshop's merged image of iphone15snapcase.psd, where PLACEHOLDER1's 2 % overlay (at
+# -162 degrees, Align with Layer, the layer masked to its columns 402..768) turns from its
+# dark stop to its white one: the column (to a tenth, interpolated) where red crosses
+# halfway (83.5) between the two sides (57 and 110) in rows 300, 350, .., 850 (above, the
+# camera's layers cross it). A line 14.0 degrees off upright (12.5 columns each 50 rows).
+SNAPCASE_EDGE = (555.4, 567.8, 580.2, 592.8, 605.2, 617.8, 630.2, 642.8, 655.4, 667.9, 680.4,
+                 692.9)
+
+
+def test_overlay_on_a_masked_layer_turns_where_photoshops_does():
+    """iphone15snapcase.psd: the overlay is laid out on the layer's own pixels (356, -102,
+    467 x 1077), not on what its mask leaves (402, 3, 367 x 892), and its half-length
+    vector (-4.67, 1.52) is cut to whole pixels, (-4, 1) (`gradients.layout`). Laid out
+    on the mask's box with its ends rounded down the edge ran 20.7 degrees off upright
+    (2.07 / 53 off over the whole file in the sweep), on the layer's own box so 21.8
+    (2.43 / 53); now ours crosses within 0.4 pixel of Photoshop's in every row."""
+    from editor.model.layers import LayerMask
+
+    gradient = read_gradient(_overlay_descriptor("snapcase"))
+    overlay = GradientOverlay(True, "normal", 21.0, gradient)
+    alpha = np.asarray(Image.open(os.path.join(FILES, "snapcase-placeholder-alpha.png")))
+    pixels = np.empty(alpha.shape + (4,), np.uint8)
+    pixels[..., :3], pixels[..., 3] = LAYER_COLOUR, alpha
+    layer = Layer("PLACEHOLDER1", pixels, *LAYER_AT)
+    layer.effects = LayerEffects(gradient_overlays=(overlay,), reference_point=REFERENCE_POINT)
+    layer.mask = LayerMask(np.full((892, 367), 255, np.uint8), 402, 3, default=0)
+    doc = Document(900, 900)
+    layer.parent = doc.root
+    doc.root.children.append(layer)
+    red = composite_document(doc)[..., 0].astype(float)
+    for y, theirs in zip(range(300, 851, 50), SNAPCASE_EDGE):
+        row = red[y]
+        at = int(theirs)
+        # Halfway between the two sides 20..40 columns either side of Photoshop's edge.
+        half = (np.median(row[at - 40:at - 20]) + np.median(row[at + 20:at + 40])) / 2
+        assert np.ptp(row[at - 40:at + 40]) > 40  # (the overlay's edge is in the window)
+        x = next(x for x in range(at - 40, at + 40) if row[x - 1] < half <= row[x])
+        ours = x - 1 + (half - row[x - 1]) / (row[x] - row[x - 1])
+        assert abs(ours - theirs) <= 1.0, (y, ours, theirs)
+
+
 def test_pattern_fill_at_50_percent_like_photoshop(qapp):
     """PatternFillLayerWide_0.psd (200 x 100, 158 kB): a Pattern fill layer (Optical
     Squares, 64 x 64 of fine lines, scale 50 %, phase (-46.06, -44.77)) at opacity 50 %
@@ -129,9 +170,51 @@ def test_perceptual_gradient_opacity_like_photoshop(qapp):
     Photoshop 23's Perceptual method, most from 100 % to 0 % opacity. With the opacity
     blended straight it was 12.0 / 133 off (16.0 in the sweep); blended under the power
     1.75 that Photoshop's render shows (gradients.PERCEPTUAL_OPACITY_POWER), 2.17 / 120 on
-    the file path, 2.22 / 119 on the 8-bit and screen paths; what is left lies mostly along
-    the two Reflected fills' lines."""
-    check_all_paths(os.path.join(FILES, "psdnet659.psd"), 2.4, 125)
+    the file path, 2.22 / 119 on the 8-bit and screen paths, most of it along the two
+    Reflected fills' lines (at 10 %, their half-length vectors rounded down); cut to whole
+    pixels toward the centre (`gradients.layout`, as below 100 % Photoshop does), 0.57 / 98
+    on the file path, 0.63 / 98 on the others."""
+    check_all_paths(os.path.join(FILES, "psdnet659.psd"), 0.7, 100)
+
+
+ASPOSE_NET = os.environ.get("LAYERED_ASPOSE_NET_MIRROR",
+                            "/work/.mirror/aspose-psd+Aspose.PSD-for-.NET/repo")
+
+
+def test_shortened_radial_gradient_fill_like_photoshop(qapp, tmp_path):
+    """FillLayerGradient.psd of Aspose.PSD-for-.NET (Examples/Data/PSD/, 100 x 100, 58 kB;
+    that repository states no licence, so it is read from a git mirror of it,
+    $LAYERED_ASPOSE_NET_MIRROR, and the test skipped where there is none): one Radial
+    Gradient fill at 85 %, reversed, a white stop at 50 % right before a gold one at 52 %.
+    Its radius, 42.5 pixels, rounded down as at 100 % (-42.5 upward: 43) it was 2.86 / 200
+    off on every path (3.82 in the sweep); cut to whole pixels toward the centre (42,
+    `gradients.layout`, below 100 %), 0.28 / 13."""
+    import subprocess
+
+    shown = subprocess.run(["git", "-C", ASPOSE_NET, "show",
+                            "HEAD:Examples/Data/PSD/FillLayerGradient.psd"], capture_output=True)
+    if shown.returncode != 0 or not shown.stdout:
+        pytest.skip("no mirror of Aspose.PSD-for-.NET with FillLayerGradient.psd")
+    path = tmp_path / "FillLayerGradient.psd"
+    path.write_bytes(shown.stdout)
+    check_all_paths(str(path), 0.4, 16)
+
+
+def test_several_drop_shadows_stack_like_photoshop(qapp, tmp_path):
+    """548_Example.psd of Aspose.PSD-for-.NET (Examples/Data/PSD/, 1024 x 1024, read from
+    the mirror as above): two groups of a burger, one with a drop shadow of size 128, the
+    other with two ('dropShadowMulti': green at 8 degrees, 20 px, then blue at 177 degrees,
+    75 px). The first listed drawn lowest, it was 2.16 / 188 off on the file path (4.19
+    in the sweep); the first on top (`layer_effects.shadows_bottom_up`), 0.12 / 3."""
+    import subprocess
+
+    shown = subprocess.run(["git", "-C", ASPOSE_NET, "show",
+                            "HEAD:Examples/Data/PSD/548_Example.psd"], capture_output=True)
+    if shown.returncode != 0 or not shown.stdout:
+        pytest.skip("no mirror of Aspose.PSD-for-.NET with 548_Example.psd")
+    path = tmp_path / "548_Example.psd"
+    path.write_bytes(shown.stdout)
+    check_all_paths(str(path), 0.2, 5)
 
 
 def test_indexed_pattern_is_read_and_overlaid_like_photoshop(qapp):

@@ -254,6 +254,22 @@ def check(doc: Document, reference: np.ndarray) -> None:
     assert np.abs(ours - ref).max() <= 2
 
 
+def test_the_first_of_several_drop_shadows_lies_on_top():
+    """Photoshop draws a layer's drop shadows from the last listed ('dropShadowMulti', as
+    its Layer Style dialog lists them) to the first, the first on top (Aspose .NET's
+    548_Example.psd, `test_aspose_psd_composites`): where two opaque, hard shadows at the
+    same offset meet, the first one's colour shows."""
+    red = DropShadow(color=(255, 0, 0), opacity=100.0, angle=135.0, distance=6.0, size=0.0,
+                     blend_mode="normal")
+    blue = replace(red, color=(0, 0, 255))
+    doc, _, layer = scene(LayerEffects(drop_shadows=(red, blue)))
+    shown = composite_document(doc).astype(int)
+    # Right of and below the layer's opaque box (x 17..28, y 14..23), 2-3 pixels off it.
+    assert tuple(shown[14 + 10 + 2, 17 + 12 + 2, :3]) == (255, 0, 0)
+    doc, _, layer = scene(LayerEffects(drop_shadows=(blue, red)))
+    assert tuple(composite_document(doc)[14 + 10 + 2, 17 + 12 + 2, :3]) == (0, 0, 255)
+
+
 @pytest.mark.parametrize("spread,added,mode", [(0.0, False, "multiply"),
                                                (40.0, False, "multiply"),
                                                (40.0, True, "multiply"), (0.0, False, "screen")])

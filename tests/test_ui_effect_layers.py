@@ -264,3 +264,29 @@ def test_global_light_is_saved_where_photoshop_keeps_it(tmp_path):
             resources.get_data(Resource.GLOBAL_ALTITUDE)) == (75, 40)
     with pytest.raises(ValueError):
         set_global_light(doc, 200, 30)
+
+
+def test_create_layers_lays_a_masked_layers_overlay_out_as_drawn(styled, qtbot):
+    """A Gradient Overlay aligned with a layer under a mask is laid out on the layer's own
+    pixels (as Photoshop does, render_layers._overlay_box): the layer Create Layers makes
+    of it is laid out the same, so the picture does not change."""
+    from editor.model import adjustments as adj
+    from editor.model.layers import LayerMask
+
+    w, layer = styled
+    doc = w.doc
+    mask = np.zeros((60, 60), np.uint8)
+    mask[:, 30:] = 255  # (the left half hidden: the mask's box is half the layer's)
+    layer.mask = LayerMask(mask, layer.x, layer.y)
+    ramp = adj.GradientFill(stops=((0.0, (255, 0, 0)), (100.0, (0, 0, 255))), smoothness=0.0,
+                            style="linear", angle=0.0, align=True)
+    doc.set_effects(layer, fx.LayerEffects(gradient_overlays=(fx.GradientOverlay(
+        opacity=100.0, gradient=ramp),)))
+    before = screen(w)
+    # Laid out on the whole square (x 70..130), its middle column, x 100, is half blue.
+    assert 100 < before[70, 101, 2] < 160
+    w.menus["layer_style"].aboutToShow.emit()
+    w.actions["style_create_layers"].trigger()
+    assert not w.test_errors
+    assert [n.name for n in doc.root.children[1:]] == ["Shape", "Shape's Gradient Fill"]
+    assert np.abs(screen(w).astype(int) - before).max() <= 2

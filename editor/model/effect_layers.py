@@ -76,10 +76,12 @@ def effect_images(layer: Layer) -> tuple[list, list]:
     fill = layer.fill_opacity / 255.0
     origin = (box.x, box.y)
     canvas = _canvas(layer)
+    box_of_overlay = _overlay_box(layer)  # (laid out as the renderer lays it out)
 
     def alone(style: fx.LayerEffects, apart: bool = False) -> list:
         return fx.styled_layers(padded, replace(style, reference_point=effects.reference_point),
-                                fill, None, origin, canvas, False, None, None, None, apart)
+                                fill, None, origin, canvas, False, None, None, box_of_overlay,
+                                apart)
 
     def numbered(label: str, i: int, count: int) -> str:
         return label if count == 1 else f"{label} {i + 1}"
@@ -87,7 +89,10 @@ def effect_images(layer: Layer) -> tuple[list, list]:
     below, above, over = [], [], []
     for kind, label in (("drop_shadows", "Drop Shadow"), ("outer_glows", "Outer Glow")):
         shown = [e for e in getattr(effects, kind) if e.enabled]
-        for i, e in enumerate(shown):
+        order = list(enumerate(shown))  # (numbered as listed)
+        if kind == "drop_shadows":  # drawn the last first, as `fx.shadows_bottom_up`
+            order.reverse()
+        for i, e in order:
             image, mode = alone(fx.LayerEffects(**{kind: (_full(e),)}))[0]
             below.append((numbered(label, i, len(shown)), image, mode, _opacity(e.opacity),
                           False))
@@ -150,6 +155,12 @@ def _effect_masks(layer: Layer):
     from .render_layers import _effect_masks
 
     return _effect_masks(layer)
+
+
+def _overlay_box(layer: Layer):
+    from .render_layers import _overlay_box
+
+    return _overlay_box(layer)
 
 
 def _of_shape(image: np.ndarray, alpha: np.ndarray, inside: np.ndarray) -> np.ndarray:

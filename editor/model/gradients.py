@@ -133,12 +133,14 @@ def layout(style: str, angle: float, scale: float, frame: tuple[float, float, fl
     height). At 100 % the ramp spans the stretch of the line through the centre at
     `angle` that lies inside the frame: a linear one from end to end of it, the others
     from the centre out to its end. Photoshop then puts a linear ramp's ends on whole
-    pixels (rounded down) and the others' end a whole number of pixels from the centre.
+    pixels (rounded down) and the others' end a whole number of pixels from the centre
+    (rounded down); below 100 % the half-length vector is cut to whole pixels toward the
+    centre instead (truncated; see below).
     Measured on its renders (psd-tools' gradient-styles.psd and gradient-sizes.psd: with
     this layout, 13 of its 15 gradient shape layers of custom stops match within a level,
     the dither it added; a 64 x 32 box at 10 degrees spans 65 pixels, where psd-tools'
-    blend of width and height by the angle gives 60). The two that do not (a linear ramp
-    at 50 %, a reversed diamond) lie a pixel apart at their ends."""
+    blend of width and height by the angle gives 60). The one that does not (a reversed
+    diamond) lies a pixel apart at its ends."""
     x, y, w, h = frame
     theta = math.radians(angle)
     cos, sin = math.cos(theta), math.sin(theta)
@@ -149,8 +151,31 @@ def layout(style: str, angle: float, scale: float, frame: tuple[float, float, fl
     half = reach * scale / 200
     dx, dy = half * cos, -half * sin  # the screen's y runs down
     if style == "linear":
+        if scale < 100:
+            # Shortened, the ramp's half-length vector is cut to whole pixels toward the
+            # centre (truncated) and laid out either side of the centre's pixel, so that a
+            # short ramp turns too: Aspose's iphone15snapcase.psd, a 2 % overlay at -162
+            # degrees on a 467 x 1077 box (half (-4.67, 1.52)), runs as (-4, 1), its edge
+            # 14 degrees off upright, not 18 (nor the 22 the rounded ends give), and
+            # gradient-styles.psd's 50 % ramp at -60 degrees (half (4.62, 8)) matches to
+            # the level from x 12 to 20 where the rounded ends (11, 20) were 2.9 off.
+            ix, iy = _floor(cx), _floor(cy)
+            tx, ty = _trunc(dx), _trunc(dy)
+            return (ix - tx, iy - ty), (ix + tx, iy + ty)
         return (_floor(cx - dx), _floor(cy - dy)), (_floor(cx + dx), _floor(cy + dy))
+    if scale < 100:  # (as a linear ramp's: Aspose's psdnet659.psd, three Radial fills at
+        # 10-20 %, two Reflected at 10 %, a Diamond at 50 %: 2.17 / 120 levels off rounded
+        # down, 0.57 / 98 truncated)
+        return (cx, cy), (cx + _trunc(dx), cy + _trunc(dy))
     return (cx, cy), (cx + _floor(dx), cy + _floor(dy))
+
+
+def _trunc(v: float) -> int:
+    # Within a hundredth of a pixel of a whole one it counts as that one: psd-tools'
+    # layer_comps.psd has a 50 % ramp at 20 degrees whose half-length vector is (8.235,
+    # -2.9975) and Photoshop's pixels fit (8, -3) (2.86 levels off over its region,
+    # (8, -2) 4.74); a fit to that one file, the others lie far from whole pixels.
+    return math.trunc(v + math.copysign(0.01, v))
 
 
 def _floor(v: float) -> int:

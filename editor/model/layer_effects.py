@@ -1094,13 +1094,22 @@ def overlay_paint(settings, alpha: np.ndarray, origin: tuple[int, int],
     return pixels.astype(np.float32) * np.float32(1 / 255)
 
 
+def shadows_bottom_up(effects: "LayerEffects") -> tuple:
+    """The drop shadows in the order they are drawn, bottom first: the last of the file's
+    list ('dropShadowMulti', the order the Layer Style dialog lists them in) lowest, the
+    first on top (Aspose .NET's 548_Example.psd: a group's green shadow listed before its
+    blue one lies over it where they meet; drawn the other way up, 2.80 / 188 levels off
+    over the file, 0.10 so)."""
+    return effects.drop_shadows[::-1]
+
+
 def image_modes(effects: "LayerEffects") -> list[Optional[str]]:
     """The modes of the images `styled_layers` returns for `effects`, bottom to top (None:
     the layer's own), for those who keep a buffer per image (a styled group's rows)."""
     if not effects.drawn():
         return [None]
     own = [s for s in effects.strokes if s.enabled and s.blend_mode != "normal"]
-    return ([s.blend_mode for s in effects.drop_shadows if s.enabled]
+    return ([s.blend_mode for s in shadows_bottom_up(effects) if s.enabled]
             + [g.blend_mode for g in effects.outer_glows if g.enabled]
             + [s.blend_mode for s in own if s.position == "outside"] + [None]
             + [s.blend_mode for s in own if s.position != "outside"]
@@ -1250,9 +1259,10 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             _lay_vector_stroke(rgba, vector_stroke, fill)
         return [(rgba, None)]
     h, w = alpha.shape
-    # Under the layer: drop shadows, then outer glows, each its own image in its own mode.
+    # Under the layer: drop shadows, then outer glows, each its own image in its own mode;
+    # several drop shadows from the last to the first (`shadows_bottom_up`).
     beneath = [(s, _moved(shadow_alpha(alpha, s), *s.offset(), 0.0))
-               for s in effects.drop_shadows if s.enabled]
+               for s in shadows_bottom_up(effects) if s.enabled]
     beneath += [(g, outer_glow_alpha(alpha, g)) for g in effects.outer_glows if g.enabled]
     for s, cover in beneath:
         image = np.empty((h, w, 4), np.float32)

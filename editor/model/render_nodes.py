@@ -43,7 +43,7 @@ from .layers import AdjustmentLayer, FillLayer, Group, Layer, Node
 from .layers import BLENDING_OPTIONS
 from .render_buffer import _QT_MODE_NAMES, PixelBuffer, _Painter, _layer_image
 from .render_layers import (_document_canvas, _draw_fill, _draw_layer, _draw_masked,
-                            _effect_masks, _interior_shape, _path_box, _times, adjust_buffer,
+                            _effect_masks, _interior_shape, _overlay_box, _times, adjust_buffer,
                             draw_lookup_run, whole_lookup)
 
 # Adjustment layers in a row that are each a lookup table over the whole buffer: applied as
@@ -506,7 +506,7 @@ def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
             vector = (vector[0].replace(opacity=vector[0].opacity * fill / 255),) + vector[1:]
     made = layer_effects.styled_layers(rgba, effects, 1.0, own[..., 0], (box.x, box.y),
                                        _document_canvas(base), False, shape[..., 0],
-                                       vector, _path_box(base))[0][0]
+                                       vector, _overlay_box(base))[0][0]
     after = np.concatenate([made[..., :3] * made[..., 3:4], made[..., 3:4]], axis=-1)
     if canvas:
         after += (1.0 - shape) * held
