@@ -21,8 +21,8 @@ from editor.model.render import composite_document
 from editor.ui.slice_overlay import SELECTED_COLOR, USER_COLOR
 from engine.box import Box
 
-from ui_helpers import (image_drag, image_pos, in_modal_dialog, make_window, on_canvas,
-                        open_photo, saved_and_reopened)
+from ui_helpers import (image_drag, image_pos, in_modal_dialog, on_canvas,
+                        photo_window_at_100, saved_and_reopened)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PHOTOSHOP_FILES = [os.path.join(HERE, "psd_tools_files", "slices.psd"),
@@ -31,11 +31,7 @@ PHOTOSHOP_FILES = [os.path.join(HERE, "psd_tools_files", "slices.psd"),
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(w, qtbot, tmp_path, monkeypatch, 240, 180)
-    w.canvas.set_zoom(1.0)
-    w.canvas.setFocus()
-    return w
+    return photo_window_at_100(qtbot, tmp_path, monkeypatch)
 
 
 def take(w, qtbot, tool_id: str) -> None:

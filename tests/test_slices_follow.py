@@ -9,17 +9,13 @@ from PySide6.QtCore import Qt
 
 from editor.model import slices as model
 from engine.box import Box
-from ui_helpers import image_drag, in_modal_dialog, make_window, open_photo
+from ui_helpers import (image_drag, in_modal_dialog, photo_window_at_100)
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     """A 240 × 180 photo at 100 %."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(w, qtbot, tmp_path, monkeypatch, 240, 180)
-    w.canvas.set_zoom(1.0)
-    w.canvas.setFocus()
-    return w
+    return photo_window_at_100(qtbot, tmp_path, monkeypatch)
 
 
 def boxes(doc) -> list[Box]:

@@ -22,18 +22,14 @@ from editor.model.render import composite_document
 from engine.box import Box
 
 from test_slices import PHOTOSHOP_FILES, covers_once, take
-from ui_helpers import (image_drag, in_modal_dialog, make_window, open_photo,
+from ui_helpers import (image_drag, in_modal_dialog, make_window, photo_window_at_100,
                         saved_and_reopened)
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     """A 240 x 180 photo at 100 % (as test_slices' window)."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(w, qtbot, tmp_path, monkeypatch, 240, 180)
-    w.canvas.set_zoom(1.0)
-    w.canvas.setFocus()
-    return w
+    return photo_window_at_100(qtbot, tmp_path, monkeypatch)
 
 
 def status(w) -> str:

@@ -105,6 +105,16 @@ def open_photo(window, qtbot, tmp_path, monkeypatch, width: int, height: int,
     return png
 
 
+def photo_window_at_100(qtbot, tmp_path, monkeypatch, width: int = 240, height: int = 180):
+    """A window with a `width` x `height` photo opened at 100 %, the canvas focused (the slice
+    tests draw in image pixels)."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, width, height)
+    w.canvas.set_zoom(1.0)
+    w.canvas.setFocus()
+    return w
+
+
 def zoomed_photo_window(qtbot, tmp_path, monkeypatch, width: int, height: int, zoom: float,
                         activate: bool = False):
     """The window with a photo of `width` x `height` opened (`open_photo`), shown at `zoom`,
