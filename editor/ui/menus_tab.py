@@ -19,6 +19,7 @@ from editor.model.shortcut_sets import COLORS, PLAIN, MenuLook, MenuLooks
 
 from .icons import icon
 from .menu_looks import APP, COLOR_HEX, PANELS, MenuItem
+from .tree_rows import open_paths, reveal
 
 ID = Qt.ItemDataRole.UserRole  # a row's item id (None: a menu or panel's title row)
 NAME, EYE, COLOR = 0, 1, 2
@@ -92,7 +93,7 @@ class MenusTab(QWidget):
         menus that were open kept open."""
         self._close_picker()
         area = self.area.currentText()
-        opened = {self._path(i) for i in self._all_rows() if i.isExpanded()}
+        opened = open_paths(self.tree)
         self.tree.setHeaderLabels(["Application Menu Command" if area == APP
                                    else "Panel Menu Command", "Visibility", "Color"])
         self.tree.clear()
@@ -129,34 +130,13 @@ class MenusTab(QWidget):
         brush = QBrush(QColor(COLOR_HEX[look.color])) if look.color in COLOR_HEX else QBrush()
         row.setBackground(COLOR, brush)
 
-    def _all_rows(self):
-        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
-        while stack:
-            item = stack.pop()
-            yield item
-            stack.extend(item.child(i) for i in range(item.childCount()))
-
-    @staticmethod
-    def _path(item: QTreeWidgetItem) -> tuple[str, ...]:
-        path = []
-        while item is not None:
-            path.insert(0, item.text(NAME))
-            item = item.parent()
-        return tuple(path)
-
     def select(self, item_id: str) -> QTreeWidgetItem:
         """Shows an item's row (its area chosen, its menus opened) and chooses it."""
         section = next(i.section for i in self.all_items if i.id == item_id)
         if self.area.currentText() != section:
             self.area.setCurrentText(section)  # (rebuilds)
         row = self.rows[item_id]
-        parent = row.parent()
-        while parent is not None:
-            parent.setExpanded(True)
-            parent = parent.parent()
-        self.tree.setCurrentItem(row)
-        self.tree.scrollToItem(row)
-        return row
+        return reveal(self.tree, row)
 
     # -- clicks ---------------------------------------------------------------------------
     def _clicked(self, row: QTreeWidgetItem, column: int) -> None:

@@ -28,6 +28,7 @@ from editor.model.shortcut_sets import DEFAULTS_NAME, MODIFIED_DEFAULTS_NAME, Ke
 
 from . import dialogs
 from .menu_looks import menu_items
+from .tree_rows import open_paths, reveal
 from .menus_tab import MenusTab
 from .shortcut_commands import MENUS, TOOL, TOOLS, commands, portable
 from .tools.toolbox import group_of
@@ -213,7 +214,7 @@ class ShortcutsDialog(QDialog):
         """Lists the commands of the chosen area with their keys (one row per key; an empty
         one for a command without keys), keeping the menus that were open."""
         self.editing = None
-        opened = {self._path(i) for i in self._folders() if i.isExpanded()}
+        opened = open_paths(self.tree)
         tools = self.area.currentText() == TOOLS
         self.tree.setHeaderLabels(["Tool" if tools else "Application Menu Command",
                                    "Shortcut"])
@@ -249,22 +250,6 @@ class ShortcutsDialog(QDialog):
         self._update_buttons()
         self._update_set_label()
 
-    def _folders(self):
-        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
-        while stack:
-            item = stack.pop()
-            if item.data(0, ROW) is None:
-                yield item
-                stack.extend(item.child(i) for i in range(item.childCount()))
-
-    @staticmethod
-    def _path(item: QTreeWidgetItem) -> tuple[str, ...]:
-        path = []
-        while item is not None:
-            path.insert(0, item.text(0))
-            item = item.parent()
-        return tuple(path)
-
     def select(self, command_id: str, index: int = 0) -> Optional[QTreeWidgetItem]:
         """Shows and chooses a command's row (its first when `index` is past its keys),
         switching Shortcuts For to its area."""
@@ -274,13 +259,7 @@ class ShortcutsDialog(QDialog):
         item = self.items.get((command_id, index)) or self.items.get((command_id, 0))
         if item is None:
             return None
-        parent = item.parent()
-        while parent is not None:
-            parent.setExpanded(True)
-            parent = parent.parent()
-        self.tree.setCurrentItem(item)
-        self.tree.scrollToItem(item)
-        return item
+        return reveal(self.tree, item)
 
     def current(self) -> Optional[tuple[str, int]]:
         item = self.tree.currentItem()
