@@ -181,6 +181,20 @@ ASPOSE_NET = os.environ.get("LAYERED_ASPOSE_NET_MIRROR",
                             "/work/.mirror/aspose-psd+Aspose.PSD-for-.NET/repo")
 
 
+def net_mirror_file(tmp_path, name: str) -> str:
+    """`name` from Examples/Data/PSD/ of the Aspose.PSD-for-.NET mirror, written to `tmp_path`
+    (that repository states no licence: read, never copied in); the test skipped without it."""
+    import subprocess
+
+    shown = subprocess.run(["git", "-C", ASPOSE_NET, "show", f"HEAD:Examples/Data/PSD/{name}"],
+                           capture_output=True)
+    if shown.returncode != 0 or not shown.stdout:
+        pytest.skip(f"no mirror of Aspose.PSD-for-.NET with {name}")
+    path = tmp_path / name
+    path.write_bytes(shown.stdout)
+    return str(path)
+
+
 def test_shortened_radial_gradient_fill_like_photoshop(qapp, tmp_path):
     """FillLayerGradient.psd of Aspose.PSD-for-.NET (Examples/Data/PSD/, 100 x 100, 58 kB;
     that repository states no licence, so it is read from a git mirror of it,
@@ -189,15 +203,7 @@ def test_shortened_radial_gradient_fill_like_photoshop(qapp, tmp_path):
     Its radius, 42.5 pixels, rounded down as at 100 % (-42.5 upward: 43) it was 2.86 / 200
     off on every path (3.82 in the sweep); cut to whole pixels toward the centre (42,
     `gradients.layout`, below 100 %), 0.28 / 13."""
-    import subprocess
-
-    shown = subprocess.run(["git", "-C", ASPOSE_NET, "show",
-                            "HEAD:Examples/Data/PSD/FillLayerGradient.psd"], capture_output=True)
-    if shown.returncode != 0 or not shown.stdout:
-        pytest.skip("no mirror of Aspose.PSD-for-.NET with FillLayerGradient.psd")
-    path = tmp_path / "FillLayerGradient.psd"
-    path.write_bytes(shown.stdout)
-    check_all_paths(str(path), 0.4, 16)
+    check_all_paths(net_mirror_file(tmp_path, "FillLayerGradient.psd"), 0.4, 16)
 
 
 def test_several_drop_shadows_stack_like_photoshop(qapp, tmp_path):
@@ -206,15 +212,7 @@ def test_several_drop_shadows_stack_like_photoshop(qapp, tmp_path):
     other with two ('dropShadowMulti': green at 8 degrees, 20 px, then blue at 177 degrees,
     75 px). The first listed drawn lowest, it was 2.16 / 188 off on the file path (4.19
     in the sweep); the first on top (`layer_effects.shadows_bottom_up`), 0.12 / 3."""
-    import subprocess
-
-    shown = subprocess.run(["git", "-C", ASPOSE_NET, "show",
-                            "HEAD:Examples/Data/PSD/548_Example.psd"], capture_output=True)
-    if shown.returncode != 0 or not shown.stdout:
-        pytest.skip("no mirror of Aspose.PSD-for-.NET with 548_Example.psd")
-    path = tmp_path / "548_Example.psd"
-    path.write_bytes(shown.stdout)
-    check_all_paths(str(path), 0.2, 5)
+    check_all_paths(net_mirror_file(tmp_path, "548_Example.psd"), 0.2, 5)
 
 
 def test_indexed_pattern_is_read_and_overlaid_like_photoshop(qapp):
