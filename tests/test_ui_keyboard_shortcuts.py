@@ -4,26 +4,21 @@ at once and a new window with the same settings has them; Cancel changes nothing
 import json
 import os
 
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QKeySequenceEdit, QPushButton
 
 from editor.ui.actions import in_menu_order
 from editor.ui.dialogs import shortcuts_html
-from editor.ui.settings import Settings
-from ui_helpers import in_modal_dialog, make_window
+from ui_helpers import isolated_settings, in_modal_dialog, make_window
 
 CTRL, ALT, SHIFT = (Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier,
                     Qt.KeyboardModifier.ShiftModifier)
 NATIVE = QKeySequence.SequenceFormat.NativeText
 
 
-def _settings(tmp_path) -> Settings:
-    settings = Settings(QSettings(os.path.join(str(tmp_path), "settings.ini"),
-                                  QSettings.Format.IniFormat))
-    settings.recovery_dir = os.path.join(str(tmp_path), "recovery")
-    settings.warm_up = False
-    return settings
+def _settings(tmp_path):
+    return isolated_settings(tmp_path)
 
 
 def _keys(w, name):

@@ -6,23 +6,18 @@ switching workspaces keeps the menus as they are; Cancel changes nothing."""
 import json
 import os
 
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from editor.model.shortcut_sets import MODIFIED_DEFAULTS_NAME
 from editor.ui.menu_looks import COLOR_HEX, SHOW_ALL
 from editor.ui.menus_tab import COLOR, EYE
-from editor.ui.settings import Settings
-from ui_helpers import in_modal_dialog, make_window
+from ui_helpers import isolated_settings, in_modal_dialog, make_window
 
 
-def _settings(tmp_path) -> Settings:
-    settings = Settings(QSettings(os.path.join(str(tmp_path), "settings.ini"),
-                                  QSettings.Format.IniFormat))
-    settings.recovery_dir = os.path.join(str(tmp_path), "recovery")
-    settings.warm_up = False
-    return settings
+def _settings(tmp_path):
+    return isolated_settings(tmp_path)
 
 
 def _dialog(qtbot, w, drive, cancel=False):

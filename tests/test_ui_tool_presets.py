@@ -5,20 +5,14 @@ from __future__ import annotations
 import json
 import os
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from ui_helpers import in_modal_dialog, make_window
+from ui_helpers import isolated_settings, in_modal_dialog, make_window
 
 
 def _settings(tmp_path):
-    from editor.ui.settings import Settings
-
-    settings = Settings(QSettings(os.path.join(str(tmp_path), "settings.ini"),
-                                  QSettings.Format.IniFormat))
-    settings.recovery_dir = os.path.join(str(tmp_path), "recovery")
-    settings.warm_up = False
-    return settings
+    return isolated_settings(tmp_path)
 
 
 def _new_preset(qtbot, w, name, include_color=False):

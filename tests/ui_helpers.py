@@ -12,18 +12,26 @@ from _decompose_scenes import scene
 from editor.ui.qimage import rgba_to_qimage
 
 
+def isolated_settings(tmp_path):
+    """Settings and recovery folder in `tmp_path` (never the user's), without the warm-up; a
+    test passes them to several windows to see what a restart keeps."""
+    from editor.ui.settings import Settings
+
+    settings = Settings(QSettings(os.path.join(str(tmp_path), "settings.ini"),
+                                  QSettings.Format.IniFormat))
+    settings.recovery_dir = os.path.join(str(tmp_path), "recovery")
+    settings.warm_up = False  # tests never load the user's models in the background
+    return settings
+
+
 def make_window(qtbot, tmp_path, monkeypatch=None, size=(1200, 800), settings=None):
     """A main window with settings and recovery folder in `tmp_path` (never the user's)."""
     from editor.app import apply_theme
     from editor.ui.main_window import MainWindow
-    from editor.ui.settings import Settings
 
     apply_theme(QApplication.instance())
     if settings is None:
-        settings = Settings(QSettings(os.path.join(str(tmp_path), "settings.ini"),
-                                      QSettings.Format.IniFormat))
-        settings.recovery_dir = os.path.join(str(tmp_path), "recovery")
-        settings.warm_up = False  # tests never load the user's models in the background
+        settings = isolated_settings(tmp_path)
         settings.set_value("view/snap", False)  # drags land where the test puts them
     window = MainWindow(settings)
     qtbot.addWidget(window)
