@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QRadioButton
 
 from editor.model import background_layer
@@ -21,8 +20,8 @@ from editor.model.layers import Layer
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import (image_drag, in_modal_dialog, make_window, open_file, photo,
-                        saved_and_reopened)
+from ui_helpers import (image_drag, in_modal_dialog, open_file, photo, saved_and_reopened,
+                        window_with_background_color)
 
 W, H = 64, 48
 GREEN = (20, 180, 60)
@@ -30,9 +29,7 @@ GREEN = (20, 180, 60)
 
 @pytest.fixture
 def w(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    window.set_background(QColor(*GREEN))
-    return window
+    return window_with_background_color(qtbot, tmp_path, monkeypatch, GREEN)
 
 
 def opened_jpeg(w, qtbot, monkeypatch, tmp_path) -> Layer:

@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from editor.jobs import FINISHED
 from engine.box import Box
 
-from ui_helpers import in_modal_dialog, make_window, open_file, photo
+from ui_helpers import in_modal_dialog, make_window, open_file, photo, window_with_background_color
 
 W, H = 64, 48
 GREEN = (20, 180, 60)
@@ -23,9 +22,7 @@ GREEN = (20, 180, 60)
 
 @pytest.fixture
 def w(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    window.set_background(QColor(*GREEN))
-    return window
+    return window_with_background_color(qtbot, tmp_path, monkeypatch, GREEN)
 
 
 def opened_jpeg(w, qtbot, monkeypatch, tmp_path):

@@ -334,3 +334,13 @@ def panel_item(window, title: str):
     """The Window menu's item for the panel titled `title` (checked when it shows)."""
     return next(a for a in window.menus["window"].actions()
                 if a.menu() is None and not a.isSeparator() and a.text() == title)
+
+
+def window_with_background_color(qtbot, tmp_path, monkeypatch, rgb):
+    """A window whose background colour is `rgb` (what a Background layer's new area and
+    Backspace paint)."""
+    from PySide6.QtGui import QColor
+
+    window = make_window(qtbot, tmp_path, monkeypatch)
+    window.set_background(QColor(*rgb))
+    return window
